@@ -1,0 +1,1 @@
+"""The QPI team portal."""

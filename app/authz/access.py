@@ -1,0 +1,207 @@
+"""What one person may do with one child's information, and why.
+
+A ChildAccess is only ever made by app.authz.scope.child_access(), which has already checked
+that the child is in the reader's scope. Every service that reads or writes case information
+takes one, so holding it is the proof that the policy was asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.authz.actor import Actor
+from app.authz.policy import (
+    BIRTH_FAMILY_ROLES,
+    Category,
+    Level,
+    SharingPolicy,
+    TeamRole,
+    default_policy,
+)
+from app.i18n import format_date, gettext
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Why a person has a role for a child: a team membership, or a centre-wide position."""
+
+    role: TeamRole
+    source: str  # "team" or "centre"
+    since: dt.date | None = None
+    until: dt.date | None = None
+    organisation_name: str = ""
+
+    def describe(self) -> str:
+        role = str(default_policy().roles[self.role].label)
+        if self.source == "centre":
+            return gettext(
+                "%(role)s at %(org)s, the child's responsible centre",
+                role=role,
+                org=self.organisation_name,
+            )
+        if self.until:
+            return gettext(
+                "On the team as %(role)s from %(start)s until %(end)s",
+                role=role,
+                start=format_date(self.since),
+                end=format_date(self.until),
+            )
+        return gettext("On the team as %(role)s since %(start)s", role=role, start=format_date(self.since))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of an explanation. allowed=None for context lines that decide nothing."""
+
+    text: str
+    allowed: bool | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[Reason, ...]
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+class AudienceItem(Protocol):
+    """Anything whose author may narrow its audience (CaseItem, later log entries, documents...)."""
+
+    category: str
+    audience: str
+    audience_person_ids: list[str]
+    author_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ChildAccess:
+    actor: Actor
+    child_id: uuid.UUID
+    responsible_centre_id: uuid.UUID
+    grants: tuple[Grant, ...]
+    policy: SharingPolicy
+    under_protection_order: bool
+    foster_contact_consent: bool
+    on: dt.date
+
+    @property
+    def person_id(self) -> uuid.UUID:
+        return self.actor.person_id
+
+    @property
+    def roles(self) -> frozenset[TeamRole]:
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def is_professional(self) -> bool:
+        professional = self.policy.professional_roles()
+        return any(role in professional for role in self.roles)
+
+    @property
+    def may_identify_carers(self) -> bool:
+        """Hard rule: under a protection order, the carers' names and details stay hidden."""
+        return not self.under_protection_order
+
+    def may_see_time_and_place(self, participant_ids: set[uuid.UUID]) -> bool:
+        """Hard rule: under a protection order, only one's own appointments show time and place."""
+        return not self.under_protection_order or self.person_id in participant_ids
+
+    def role_level(self, role: TeamRole, category: Category) -> Level:
+        level = self.policy.level(role, category)
+        if category is Category.FOSTER_CONTACT and role in BIRTH_FAMILY_ROLES and not self.foster_contact_consent:
+            return Level.NONE
+        return level
+
+    def level(self, category: Category) -> Level:
+        if self.under_protection_order and category in (Category.WHEREABOUTS, Category.FOSTER_CONTACT):
+            return Level.NONE
+        return max((self.role_level(role, category) for role in self.roles), default=Level.NONE)
+
+    def can(self, category: Category, needed: Level = Level.SEE) -> bool:
+        return self.level(category) >= needed
+
+    def can_see(self, category: Category) -> bool:
+        return self.can(category, Level.SEE)
+
+    def can_add(self, category: Category) -> bool:
+        return self.can(category, Level.ADD)
+
+    def can_manage(self, category: Category) -> bool:
+        return self.can(category, Level.MANAGE)
+
+    def visible_categories(self) -> frozenset[Category]:
+        return frozenset(c for c in Category if self.can_see(c))
+
+    def can_read_item(self, item: AudienceItem) -> bool:
+        return self.explain_item(item).allowed
+
+    # --- Explanations: the same decisions, spelled out --------------------------------------
+
+    def explain(self, category: Category, needed: Level = Level.SEE) -> Decision:
+        info = self.policy.categories[category]
+        reasons: list[Reason] = [Reason(g.describe()) for g in self.grants]
+        if self.under_protection_order and category in (Category.WHEREABOUTS, Category.FOSTER_CONTACT):
+            reasons.append(Reason(str(self.policy.hard_rules["protection_order"]), allowed=False))
+            return Decision(False, tuple(reasons))
+        best = Level.NONE
+        for role in sorted(self.roles):
+            matrix_level = self.policy.level(role, category)
+            reasons.append(
+                Reason(
+                    gettext(
+                        "The sharing policy gives %(role)s “%(level)s” for %(category)s.",
+                        role=str(self.policy.roles[role].label),
+                        level=str(self.policy.levels[matrix_level]),
+                        category=str(info.label),
+                    ),
+                    allowed=matrix_level >= needed,
+                )
+            )
+            effective = self.role_level(role, category)
+            if effective < matrix_level:
+                reasons.append(Reason(str(self.policy.hard_rules["foster_contact_consent"]), allowed=False))
+            best = max(best, effective)
+        return Decision(best >= needed, tuple(reasons))
+
+    def explain_item(self, item: AudienceItem) -> Decision:
+        category = Category(item.category)
+        decision = self.explain(category)
+        reasons = list(decision.reasons)
+        if not decision.allowed:
+            return Decision(False, tuple(reasons))
+        if item.author_id == self.person_id:
+            reasons.append(Reason(gettext("They wrote this item."), allowed=True))
+            return Decision(True, tuple(reasons))
+        if self.can_manage(category):
+            reasons.append(
+                Reason(gettext("They manage this category, so a narrowed audience still includes them."), True)
+            )
+            return Decision(True, tuple(reasons))
+        if item.audience == "professionals":
+            ok = self.is_professional
+            reasons.append(
+                Reason(
+                    gettext("The author limited this item to professionals.")
+                    + " "
+                    + (gettext("They are a professional.") if ok else gettext("They are not a professional.")),
+                    allowed=ok,
+                )
+            )
+            return Decision(ok, tuple(reasons))
+        if item.audience == "named":
+            ok = str(self.person_id) in item.audience_person_ids
+            reasons.append(
+                Reason(
+                    gettext("The author limited this item to named people.")
+                    + " "
+                    + (gettext("They are named.") if ok else gettext("They are not named.")),
+                    allowed=ok,
+                )
+            )
+            return Decision(ok, tuple(reasons))
+        return Decision(True, tuple(reasons))

@@ -1,0 +1,108 @@
+"""Route guards: every route declares, through one of these dependencies, who may call it.
+
+A test (tests/authz/test_every_route_guarded.py) walks app.routes and fails for any route whose
+dependencies include none of them, so a new route cannot forget to ask the policy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+
+from app.accounts.identity import load_actor
+from app.accounts.sessions import SessionState
+from app.accounts.tokens import find_live_token
+from app.authz.access import ChildAccess
+from app.authz.actor import Actor
+from app.authz.policy import SharingPolicy
+from app.authz.scope import child_access, load_policy
+from app.db import DbSession
+from app.errors import Forbidden, NotFound, NotSignedIn
+from app.i18n import gettext
+
+GUARD_ATTRIBUTE = "__qpi_guard__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guard(kind: str) -> Callable[[F], F]:
+    def mark(func: F) -> F:
+        setattr(func, GUARD_ATTRIBUTE, kind)
+        return func
+
+    return mark
+
+
+def request_policy(request: Request, db: DbSession) -> SharingPolicy:
+    cached = getattr(request.state, "policy", None)
+    if cached is None:
+        cached = load_policy(db)
+        request.state.policy = cached
+    return cached
+
+
+def optional_actor(request: Request, db: DbSession) -> Actor | None:
+    """The signed-in person: by bearer token under /api, by session cookie elsewhere."""
+    if hasattr(request.state, "actor"):
+        return request.state.actor  # type: ignore[no-any-return]
+    actor: Actor | None = None
+    if request.url.path.startswith("/api/"):
+        header = request.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer" and value:
+            token = find_live_token(db, value.strip())
+            if token is not None:
+                actor = load_actor(db, token.person_id, via="token")
+    else:
+        state: SessionState | None = request.scope.get("qpi.session")
+        if state is not None and state.person_id is not None:
+            actor = load_actor(db, state.person_id, via="session", session_id=state.record_id)
+    request.state.actor = actor
+    return actor
+
+
+@guard("public")
+def public() -> None:
+    """Open to anyone: sign-in pages, health checks, the language switch."""
+
+
+@guard("signed_in")
+def signed_in(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise NotSignedIn(gettext("Please sign in."))
+    return actor
+
+
+@guard("admin")
+def admin_required(actor: Annotated[Actor, Depends(signed_in)]) -> Actor:
+    if not actor.is_admin:
+        raise Forbidden(gettext("Only administrators can open this page."))
+    return actor
+
+
+@guard("staff")
+def staff_required(actor: Annotated[Actor, Depends(signed_in)]) -> Actor:
+    if not actor.is_staff:
+        raise NotFound()
+    return actor
+
+
+@guard("child")
+def child_scope(
+    child_id: uuid.UUID,
+    actor: Annotated[Actor, Depends(signed_in)],
+    policy: Annotated[SharingPolicy, Depends(request_policy)],
+    db: DbSession,
+) -> ChildAccess:
+    """The reader's access to the child named in the path; 404 when outside their scope."""
+    return child_access(db, actor, child_id, policy)
+
+
+Public = Annotated[None, Depends(public)]
+CurrentActor = Annotated[Actor, Depends(signed_in)]
+AdminActor = Annotated[Actor, Depends(admin_required)]
+StaffActor = Annotated[Actor, Depends(staff_required)]
+ChildScope = Annotated[ChildAccess, Depends(child_scope)]
+RequestPolicy = Annotated[SharingPolicy, Depends(request_policy)]

@@ -1,0 +1,199 @@
+"""Pages: my children, a child's page, and the forms that change a child's case core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app.authz.access import ChildAccess
+from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
+from app.authz.policy import Category
+from app.children import pages, service
+from app.children.models import PlacementKind, Sex
+from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
+from app.db import DbSession
+from app.errors import Conflict, Invalid
+from app.i18n import gettext, today_tokyo
+from app.teams import service as team_service
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter()
+
+
+@router.get("/children")
+def my_children(
+    request: Request, actor: CurrentActor, policy: RequestPolicy, db: DbSession, q: str = "", scope: str = "mine"
+) -> Response:
+    centre_wide = scope == "centre" and pages.can_see_whole_centre(actor, policy)
+    children = service.list_children(db, actor, policy, search=q, whole_centre=centre_wide)
+    context = {
+        "children": children,
+        "q": q,
+        "scope": "centre" if centre_wide else "mine",
+        "can_see_centre": pages.can_see_whole_centre(actor, policy),
+    }
+    return render(request, "children/list.html", context, block="results" if is_htmx(request) else None)
+
+
+@router.get("/children/{child_id}")
+def child_page(request: Request, access: ChildScope, db: DbSession) -> Response:
+    return render(request, "children/detail.html", pages.child_page_context(db, access))
+
+
+# --- Basic profile ------------------------------------------------------------------------
+
+
+@router.get("/children/{child_id}/edit")
+def child_edit_form(request: Request, access: ChildScope, db: DbSession) -> Response:
+    pages.require(access, Category.BASIC_PROFILE)
+    child = service.load_child(db, access)
+    values = {k: getattr(child, k) for k in (*service.EDITABLE_BASIC, "school_name", "version")}
+    return render(request, "children/edit.html", _edit_context(access, values))
+
+
+def _edit_context(access: ChildAccess, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "access": access,
+        "values": values,
+        "errors": {},
+        "conflict": None,
+        "sex_options": [s.value for s in Sex],
+        "can_edit_school": access.can_manage(Category.WHEREABOUTS),
+        **extra,
+    }
+
+
+@router.post("/children/{child_id}/edit")
+async def child_edit(request: Request, access: ChildScope, db: DbSession) -> Response:
+    form = dict((await request.form()).items())
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        change = ChildUpdate.model_validate(pages.blank_to_none(values, keep=("school_name", "family_name_kana",
+                                                                                "given_name_kana")))
+        service.update_child(db, access, change)
+    except ValidationError as error:
+        return render(request, "children/edit.html", _edit_context(access, values, errors=pages.field_errors(error)),
+                      status_code=422)
+    except Invalid as invalid:
+        return render(request, "children/edit.html", _edit_context(access, values, errors=invalid.errors),
+                      status_code=422)
+    except Conflict as conflict:
+        # Keep what this person typed, and show what the other person saved.
+        return render(request, "children/edit.html",
+                      _edit_context(access, values, conflict=conflict.details.get("current")), status_code=409)
+    flash(request, gettext("The child's details were saved."))
+    return redirect(request, f"/children/{access.child_id}")
+
+
+# --- Placements ----------------------------------------------------------------------------
+
+
+@router.get("/children/{child_id}/placements/new")
+def placement_form(request: Request, access: ChildScope, db: DbSession) -> Response:
+    pages.require(access, Category.WHEREABOUTS)
+    values = {"start_date": today_tokyo().isoformat(), "kind": PlacementKind.FOSTER_FAMILY.value}
+    return render(request, "children/placement_new.html", pages.placement_form_context(db, access, values))
+
+
+@router.post("/children/{child_id}/placements")
+def placement_create(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    kind: Annotated[str, Form()] = "",
+    start_date: Annotated[str, Form()] = "",
+    household_id: Annotated[str, Form()] = "",
+    facility_id: Annotated[str, Form()] = "",
+    agency_id: Annotated[str, Form()] = "",
+) -> Response:
+    values = {"kind": kind, "start_date": start_date, "household_id": household_id, "facility_id": facility_id,
+              "agency_id": agency_id}
+    try:
+        data = PlacementCreate.model_validate(pages.blank_to_none(values))
+        service.add_placement(db, access, data)
+    except ValidationError as error:
+        return render(request, "children/placement_new.html",
+                      pages.placement_form_context(db, access, values, errors=pages.field_errors(error)),
+                      status_code=422)
+    except Invalid as invalid:
+        return render(request, "children/placement_new.html",
+                      pages.placement_form_context(db, access, values, errors=invalid.errors), status_code=422)
+    flash(request, gettext("The placement was recorded."))
+    return redirect(request, f"/children/{access.child_id}")
+
+
+@router.post("/children/{child_id}/placements/{placement_id}/end")
+def placement_end(
+    request: Request,
+    placement_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    end_date: Annotated[str, Form()] = "",
+    end_reason: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    try:
+        data = PlacementEnd(version=version, end_date=dt.date.fromisoformat(end_date), end_reason=end_reason)
+        service.end_placement(db, access, placement_id, data)
+    except (ValueError, Invalid, Conflict) as problem:
+        message = _problem_text(problem)
+        flash(request, message, "error")
+        return redirect(request, f"/children/{access.child_id}#placements")
+    flash(request, gettext("The placement was ended."))
+    return redirect(request, f"/children/{access.child_id}#placements")
+
+
+def _problem_text(problem: Exception) -> str:
+    if isinstance(problem, Invalid):
+        return " ".join(problem.errors.values())
+    if isinstance(problem, Conflict):
+        return problem.message
+    return gettext("Enter a date.")
+
+
+# --- Team ------------------------------------------------------------------------------------
+
+
+@router.post("/children/{child_id}/team")
+def team_add(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    person_id: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    start_date: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        team_service.add_member(db, access, uuid.UUID(person_id), role,
+                                dt.date.fromisoformat(start_date) if start_date else today_tokyo())
+    except (ValueError, Invalid) as problem:
+        flash(request, _problem_text(problem) if isinstance(problem, Invalid) else gettext("Choose a person."),
+              "error")
+        return redirect(request, f"/children/{access.child_id}#team")
+    flash(request, gettext("The team member was added."))
+    return redirect(request, f"/children/{access.child_id}#team")
+
+
+@router.post("/children/{child_id}/team/{membership_id}/end")
+def team_end(
+    request: Request,
+    membership_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    end_date: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    try:
+        team_service.end_membership(db, access, membership_id,
+                                    dt.date.fromisoformat(end_date) if end_date else today_tokyo(), version)
+    except (ValueError, Invalid, Conflict) as problem:
+        flash(request, _problem_text(problem), "error")
+        return redirect(request, f"/children/{access.child_id}#team")
+    flash(request, gettext("The membership was ended. From that day the person no longer sees this child."))
+    return redirect(request, f"/children/{access.child_id}#team")
+

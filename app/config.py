@@ -1,0 +1,142 @@
+"""Settings, read from the environment (prefix ``QPI_``) and an optional ``.env`` file.
+
+Every knob a deployment may turn lives here, with a default that makes ``qpi demo && qpi serve``
+work on a bare machine. Production mode refuses the defaults that are only safe on a laptop.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root: templates/, static/, locale/ and migrations/ sit beside app/.
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Secrets that someone copied from an example must never protect real children's records.
+KNOWN_WEAK_SECRETS = {"", "secret", "changeme", "change-me", "development", "dev", "qpi", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+class OIDCProvider(BaseModel):
+    """One organisation's OpenID Connect provider (e.g. a prefecture's staff directory)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    label: str
+    issuer: str
+    client_id: str
+    client_secret: str = ""
+    scopes: str = "openid email profile"
+    # "admin": an administrator links the provider's subject to a person beforehand.
+    # "verified_email": on first sign-in, a verified e-mail that matches a staff account links it.
+    link_by: Literal["admin", "verified_email"] = "admin"
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QPI_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = ""
+    secret_key: str = ""
+    # Where people reach the portal; used in e-mails and calendar feed links.
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("var")
+
+    default_locale: Literal["ja", "en"] = "ja"
+    timezone: str = "Asia/Tokyo"
+
+    # Sessions: staff work at a desk with case files open, so an unattended screen ends soon;
+    # families sign in on their own phones and are asked again less often.
+    session_idle_minutes_staff: int = 30
+    session_idle_minutes_family: int = 240
+    session_absolute_hours: int = 12
+
+    invitation_valid_hours: int = 72
+    password_reset_valid_minutes: int = 60
+    require_staff_totp: bool = True
+
+    # Sign-in throttling: failures allowed inside the window before the door closes for the window.
+    throttle_window_minutes: int = 15
+    throttle_max_failures_per_account: int = 5
+    throttle_max_failures_per_address: int = 30
+
+    oidc_providers: list[OIDCProvider] = []
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "QPI portal <no-reply@localhost>"
+
+    # qpi serve runs the outbox worker in-process unless told not to (then run `qpi worker`).
+    worker_in_process: bool = True
+    worker_poll_seconds: float = 2.0
+
+    # Co-parenting contacts: when each practice is due, counted from the placement start.
+    due_comfort_call_days: int = 2
+    due_icebreaker_days: int = 7
+    due_support_meeting_days: int = 30
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'qpi.sqlite3').as_posix()}"
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        # Outside development the cookie is Secure and carries the __Host- prefix.
+        return self.env != "development"
+
+    @property
+    def session_cookie_name(self) -> str:
+        return "__Host-qpi_session" if self.secure_cookies else "qpi_session"
+
+    def resolved_secret_key(self) -> str:
+        """The secret key, generated and kept under data_dir on first run in development."""
+        key = self.secret_key
+        if self.is_production:
+            if key.lower() in KNOWN_WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+                raise InsecureSettings(
+                    f"QPI_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                    "characters in production (for example: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')."
+                )
+            return key
+        if key:
+            return key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+class InsecureSettings(RuntimeError):
+    """Raised at start-up when production settings would put records at risk."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

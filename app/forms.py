@@ -1,0 +1,39 @@
+"""Helpers for HTML forms: empty fields, and validation errors in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.i18n import gettext
+
+
+def blank_to_none(values: dict[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
+    """An empty form field means "not given", except for text fields that may be emptied."""
+    kept = set(keep)
+    return {k: (None if v == "" and k not in kept else v) for k, v in values.items()}
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Pydantic's errors as {field: message}, worded for people, in their language."""
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "form"
+        errors.setdefault(field, _message(item["type"], item.get("ctx") or {}))
+    return errors
+
+
+def _message(kind: str, ctx: dict[str, Any]) -> str:
+    if kind in ("missing", "string_too_short"):
+        return gettext("Fill in this field.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return gettext("Enter a date, for example 2026-04-01.")
+    if kind.startswith("int") or kind.startswith("float"):
+        return gettext("Enter a number.")
+    if kind.startswith("uuid"):
+        return gettext("Choose one of the options.")
+    if kind == "string_too_long":
+        return gettext("Use at most %(max)d characters.", max=int(ctx.get("max_length", 0)))
+    return gettext("This value is not valid.")

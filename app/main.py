@@ -1,0 +1,201 @@
+"""The application factory: settings, database, middleware, error pages and routers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.accounts.csrf import csrf_protect
+from app.accounts.sessions import ServerSessionMiddleware
+from app.audit.service import Origin, current_origin
+from app.config import BASE_DIR, Settings, get_settings
+from app.db import make_engine
+from app.errors import DomainError, Invalid, NotSignedIn
+from app.i18n import LANGUAGE_COOKIE, N_, gettext, negotiate, normalise_locale, set_locale
+from app.web import is_htmx, render, sign_in_url
+
+log = logging.getLogger("qpi")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.resolved_secret_key()  # refuses to start in production without a real secret
+    app = FastAPI(
+        title="QPI team portal API",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+
+    app.add_middleware(RequestContextMiddleware, settings=settings)
+    app.add_middleware(ServerSessionMiddleware, settings=settings)  # outermost: runs first
+
+    _add_error_handlers(app)
+    _include_routers(app)
+    app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from app.accounts import routes as accounts_routes
+    from app.admin import routes as admin_routes
+    from app.api import docs as api_docs
+    from app.children import api as children_api
+    from app.children import routes as children_routes
+    from app.health import router as health_router
+
+    app.include_router(health_router)
+    app.include_router(accounts_routes.router)
+    app.include_router(children_routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(children_api.router)
+    app.include_router(api_docs.router)
+
+
+class RequestContextMiddleware:
+    """Per request: the reader's language, where the request came from (for the audit log),
+    and the security headers every answer carries."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        set_locale(self._locale(scope, headers))
+        client = scope.get("client")
+        current_origin.set(Origin(ip=client[0] if client else "", user_agent=headers.get("user-agent", "")[:300]))
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"].extend(self._security_headers(scope["path"]))
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    def _locale(self, scope: dict[str, Any], headers: dict[str, str]) -> str:
+        if scope["path"].startswith("/api/"):
+            return negotiate(headers.get("accept-language"))
+        session = scope.get("session") or {}
+        chosen = normalise_locale(session.get("locale"))
+        if chosen:
+            return chosen
+        for part in headers.get("cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == LANGUAGE_COOKIE and normalise_locale(value):
+                return normalise_locale(value) or self.settings.default_locale
+        return self.settings.default_locale
+
+    def _security_headers(self, path: str) -> list[tuple[bytes, bytes]]:
+        csp = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        )
+        headers = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
+        if not path.startswith("/static/"):
+            # Case information must not linger in shared caches or the back button of a shared phone.
+            headers.append((b"cache-control", b"no-store"))
+        if self.settings.secure_cookies:
+            headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        return headers
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(request, "errors/error.html", {"status": status, "title": title, "message": message},
+                  status_code=status)
+
+
+ERROR_TITLES = {
+    400: N_("The request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Someone else changed this meanwhile"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+}
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, NotSignedIn) and not _wants_json(request):
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": sign_in_url(request)})
+            return RedirectResponse(sign_in_url(request), status_code=303)
+        status = exc.status_code
+        message = exc.message or _default_message(status)
+        if _wants_json(request):
+            body: dict[str, Any] = {"detail": message}
+            if isinstance(exc, Invalid):
+                body["errors"] = exc.errors
+            body.update({k: v for k, v in exc.details.items() if k in ("current", "yours")})
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse(body, status_code=status, headers=headers)
+        return _error_page(request, status, gettext(ERROR_TITLES.get(status, ERROR_TITLES[500])), message)
+
+    @app.exception_handler(StaleDataError)
+    async def stale(request: Request, exc: StaleDataError) -> Response:
+        message = gettext("Someone else saved a change to this record just now. Reload to see it, then try again.")
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=409)
+        return _error_page(request, 409, gettext(ERROR_TITLES[409]), message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": _default_message(exc.status_code)}, status_code=exc.status_code)
+        return _error_page(
+            request, exc.status_code, gettext(ERROR_TITLES.get(exc.status_code, ERROR_TITLES[500])),
+            _default_message(exc.status_code),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            errors = [
+                {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"], "type": e["type"]}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": gettext("Some fields are not valid."), "errors": errors}, status_code=422)
+        # On pages a malformed id in a path is simply a page that does not exist.
+        return _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
+
+
+def _default_message(status: int) -> str:
+    if status == 404:
+        return gettext("This page does not exist, or it is not shared with you.")
+    if status == 403:
+        return gettext("You do not have permission to do this.")
+    if status == 401:
+        return gettext("Please sign in.")
+    if status == 405:
+        return gettext("This address does not accept that kind of request.")
+    return gettext("Something went wrong. Please try again.")

@@ -1,0 +1,147 @@
+"""Server-rendered pages: the Jinja2 environment, rendering, htmx helpers and flash messages.
+
+With jinja2-fragments an htmx request gets one block of the very page template a full load
+renders, so a page and its fragment never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
+
+from app.accounts.csrf import csrf_token
+from app.authz.visibility import describe_viewer
+from app.caseinfo.models import AUDIENCE_LABELS
+from app.children.models import END_REASON_LABELS, PLACEMENT_KIND_LABELS, SEX_LABELS
+from app.config import BASE_DIR
+from app.i18n import (
+    LOCALES,
+    format_age,
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    gettext,
+    ngettext,
+    today_tokyo,
+)
+from app.orgs.models import ORG_KIND_LABELS, POSITION_LABELS, REGION_LABELS
+
+templates = Jinja2Blocks(directory=str(BASE_DIR / "templates"))
+env = templates.env
+env.add_extension("jinja2.ext.i18n")
+env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+env.policies["ext.i18n.trimmed"] = True
+
+# Vocabularies a template may label: {{ label("placement_kind", p.kind) }}.
+LABEL_SETS: dict[str, Mapping[Any, str]] = {
+    "placement_kind": PLACEMENT_KIND_LABELS,
+    "end_reason": END_REASON_LABELS,
+    "sex": SEX_LABELS,
+    "org_kind": ORG_KIND_LABELS,
+    "region": REGION_LABELS,
+    "position": POSITION_LABELS,
+    "audience": AUDIENCE_LABELS,
+}
+
+
+def label(vocabulary: str, value: object) -> str:
+    if value is None or value == "":
+        return ""
+    message = LABEL_SETS[vocabulary].get(value)
+    return gettext(message) if message else str(value)
+
+
+def days_since(start: dt.date | None) -> int | None:
+    return None if start is None else (today_tokyo() - start).days
+
+
+env.globals.update(
+    label=label,
+    format_date=format_date,
+    format_datetime=format_datetime,
+    format_time=format_time,
+    format_age=format_age,
+    days_since=days_since,
+    describe_viewer=describe_viewer,
+    LOCALES=LOCALES,
+)
+env.filters["zip_labels"] = lambda values, vocabulary: [(v, label(vocabulary, v)) for v in values]
+env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def flash(request: Request, message: str, kind: str = "success") -> None:
+    """A message shown once on the next page (kept in the server-side session)."""
+    messages = list(request.session.get("flash", []))
+    messages.append({"kind": kind, "text": message})
+    request.session["flash"] = messages
+
+
+def _pop_flash(request: Request) -> list[dict[str, str]]:
+    messages = request.session.get("flash") or []
+    if messages:
+        request.session["flash"] = []
+    return list(messages)
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return {
+        "request": request,
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": csrf_token(request),
+        "locale": get_locale(),
+        "flash_messages": _pop_flash(request),
+        "is_development": settings.is_development,
+        "current_path": request.url.path,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    ctx = {**base_context(request), **(context or {})}
+    if block is not None:
+        return templates.TemplateResponse(
+            request, template, ctx, status_code=status_code, headers=headers, block_name=block
+        )
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful POST: a 303 for a form, an HX-Redirect for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only same-site paths may be a redirect target after sign-in."""
+    if not value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return default
+    return value
+
+
+def sign_in_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/sign-in?next=" + quote(target, safe="")
