@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+import app.models  # noqa: F401  (every table, so foreign keys resolve)
 from app.config import get_settings
+from app.i18n import gettext, normalise_locale, set_locale
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from app.db import make_engine
 
     return make_engine(get_settings().database_url)
@@ -19,6 +23,8 @@ def _engine():  # type: ignore[no-untyped-def]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """The QPI team portal. Settings come from QPI_* environment variables and .env."""
+    # Messages in the terminal's language when it is one of ours, else the portal's default.
+    set_locale(normalise_locale(os.environ.get("LANG")) or get_settings().default_locale)
 
 
 @main.command()
@@ -59,8 +65,13 @@ def migrate(revision: str) -> None:
 
 
 @main.command()
-@click.option("--children", "children", default=None, type=int,
-              help="Also generate this many synthetic children (for benchmarks).")
+@click.option(
+    "--children",
+    "children",
+    default=None,
+    type=int,
+    help="Also generate this many synthetic children (for benchmarks).",
+)
 @click.option("--quiet", is_flag=True, help="Do not list the demo sign-ins.")
 def demo(children: int | None, quiet: bool) -> None:
     """Load the Nagano demo data (running it twice changes nothing) and list the sign-ins."""
@@ -76,9 +87,9 @@ def demo(children: int | None, quiet: bool) -> None:
         db.commit()
     click.echo(report)
     if not quiet:
-        click.echo("\nDemo sign-ins (password for all: %s):" % demo_sign_ins()[0].password)
+        click.echo(f"\nDemo sign-ins (password for all: {demo_sign_ins()[0].password}):")
         for entry in demo_sign_ins():
-            click.echo(f"  {entry.email:<34} {entry.label}")
+            click.echo(f"  {entry.email:<34} {gettext(entry.label)}")
 
 
 @main.command("create-admin")

@@ -27,7 +27,11 @@ def readyz(request: Request, _: Public) -> JSONResponse:
             connection.execute(text("SELECT 1"))
         current, head = current_revision(engine), head_revision()
     except Exception as error:  # any database failure means "not ready", with the reason
-        return JSONResponse({"status": "unavailable", "database": str(error.__class__.__name__)}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": str(error.__class__.__name__)}, status_code=503
+        )
     if current != head:
-        return JSONResponse({"status": "migrations pending", "current": current, "head": head}, status_code=503)
+        return JSONResponse(
+            {"status": "migrations pending", "current": current, "head": head}, status_code=503
+        )
     return JSONResponse({"status": "ok", "revision": current})

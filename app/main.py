@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import app.models  # noqa: F401  (every table, so foreign keys resolve)
 from app.accounts.csrf import csrf_protect
 from app.accounts.sessions import ServerSessionMiddleware
 from app.audit.service import Origin, current_origin
@@ -78,7 +79,9 @@ class RequestContextMiddleware:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         set_locale(self._locale(scope, headers))
         client = scope.get("client")
-        current_origin.set(Origin(ip=client[0] if client else "", user_agent=headers.get("user-agent", "")[:300]))
+        current_origin.set(
+            Origin(ip=client[0] if client else "", user_agent=headers.get("user-agent", "")[:300])
+        )
 
         async def send_wrapper(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -126,8 +129,12 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    return render(request, "errors/error.html", {"status": status, "title": title, "message": message},
-                  status_code=status)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        status_code=status,
+    )
 
 
 ERROR_TITLES = {
@@ -163,7 +170,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StaleDataError)
     async def stale(request: Request, exc: StaleDataError) -> Response:
-        message = gettext("Someone else saved a change to this record just now. Reload to see it, then try again.")
+        message = gettext(
+            "Someone else saved a change to this record just now. Reload to see it, then try again."
+        )
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=409)
         return _error_page(request, 409, gettext(ERROR_TITLES[409]), message)
@@ -173,7 +182,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": _default_message(exc.status_code)}, status_code=exc.status_code)
         return _error_page(
-            request, exc.status_code, gettext(ERROR_TITLES.get(exc.status_code, ERROR_TITLES[500])),
+            request,
+            exc.status_code,
+            gettext(ERROR_TITLES.get(exc.status_code, ERROR_TITLES[500])),
             _default_message(exc.status_code),
         )
 
@@ -184,7 +195,9 @@ def _add_error_handlers(app: FastAPI) -> None:
                 {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"], "type": e["type"]}
                 for e in exc.errors()
             ]
-            return JSONResponse({"detail": gettext("Some fields are not valid."), "errors": errors}, status_code=422)
+            return JSONResponse(
+                {"detail": gettext("Some fields are not valid."), "errors": errors}, status_code=422
+            )
         # On pages a malformed id in a path is simply a page that does not exist.
         return _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
 

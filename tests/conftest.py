@@ -20,16 +20,16 @@ import pytest
 # Settings for the whole test session, before the app is imported anywhere.
 os.environ.setdefault("QPI_ENV", "test")
 
-from fastapi import FastAPI  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
-from app.config import Settings  # noqa: E402
-from app.db import make_engine  # noqa: E402
-from app.demo.loader import load_demo  # noqa: E402
-from app.main import create_app  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from tests.support import Personas  # noqa: E402
+from app.config import Settings
+from app.db import make_engine
+from app.demo.loader import load_demo
+from app.main import create_app
+from app.migrate import upgrade
+from tests.support import Personas
 
 PG_ENV = "QPI_TEST_DATABASE_URL"
 SKIPPED_NOTES: list[str] = []
@@ -46,7 +46,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     pg = os.environ.get(PG_ENV)
     terminalreporter.write_line("SQLite: tested")
     terminalreporter.write_line(
-        f"PostgreSQL: tested ({_redact(pg)})" if pg else f"PostgreSQL: NOT tested (set {PG_ENV} to run every test on it)"
+        f"PostgreSQL: tested ({_redact(pg)})"
+        if pg
+        else f"PostgreSQL: NOT tested (set {PG_ENV} to run every test on it)"
     )
     for note in SKIPPED_NOTES:
         terminalreporter.write_line(note)
@@ -75,8 +77,9 @@ class TestDatabase:
         name = f"qpi_test_{uuid.uuid4().hex[:12]}"
         template = make_url(self.url).database
         _pg_admin(self.admin_url or "", f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        return TestDatabase("postgresql", make_url(self.url).set(database=name).render_as_string(False),
-                            self.admin_url)
+        return TestDatabase(
+            "postgresql", make_url(self.url).set(database=name).render_as_string(False), self.admin_url
+        )
 
     def drop(self) -> None:
         if self.kind == "postgresql":
@@ -89,8 +92,12 @@ def _pg_admin(admin_url: str, statement: str) -> None:
 
     url = make_url(admin_url)
     with psycopg.connect(
-        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username, password=url.password,
-        dbname=url.database, autocommit=True,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
     ) as connection:
         connection.execute(statement)  # type: ignore[arg-type]
 
@@ -113,13 +120,17 @@ def _prepare(database: TestDatabase) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestDatabase]:
     """The demo database, migrated to head, shared by the tests of one kind of database."""
     if request.param == "postgresql":
         base = os.environ.get(PG_ENV)
         if not base:
             _note_skip(f"PostgreSQL variants were skipped: {PG_ENV} is not set.")
-            pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+            pytest.skip(
+                f"PostgreSQL not configured: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+            )
         try:
             db = _new_pg_database(base)
         except Exception as error:  # the server is named but not reachable: say so, do not pass silently

@@ -59,7 +59,9 @@ class Personas:
         """A fresh client signed in through the sign-in form."""
         client = self.anonymous()
         client.remember_csrf(client.get("/sign-in").text)
-        response = client.form("/sign-in", {"email": email_address, "password": password, "next": "/children"})
+        response = client.form(
+            "/sign-in", {"email": email_address, "password": password, "next": "/children"}
+        )
         assert response.status_code == 303, f"sign-in of {email_address} failed: {response.status_code}"
         client.remember_csrf(client.get("/account").text)
         return client

@@ -49,7 +49,12 @@ def test_production_accepts_a_real_secret_and_secures_the_cookie(tmp_path: Path)
 def test_production_app_does_not_start_without_secret(tmp_path: Path) -> None:
     from app.main import create_app
 
-    settings = Settings(env="production", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/x.db",
-                        secret_key="", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(
+        env="production",
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path}/x.db",
+        secret_key="",
+        _env_file=None,
+    )  # type: ignore[call-arg]
     with pytest.raises(InsecureSettings):
         create_app(settings)

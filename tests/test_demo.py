@@ -30,7 +30,9 @@ def test_every_placement_kind_age_band_and_team_role_is_there(db: Session) -> No
     assert bands == {0, 1, 2, 3, 4, 5}, "infants, preschool, school age and teenagers"
     roles = set(db.exec(select(TeamMembership.role)))
     assert roles == {r.value for r in TeamRole} - {TeamRole.SUPERVISOR.value}  # supervisors see by position
-    former = db.exec(select(func.count()).select_from(TeamMembership).where(col(TeamMembership.end_date).is_not(None)))
+    former = db.exec(
+        select(func.count()).select_from(TeamMembership).where(col(TeamMembership.end_date).is_not(None))
+    )
     assert former.one() >= 1, "a former team member, to show that access ends"
 
 
@@ -38,7 +40,13 @@ def test_nagano_organisations(db: Session) -> None:
     orgs = list(db.exec(select(Organisation)))
     centres = [o for o in orgs if o.kind == OrgKind.CHILD_GUIDANCE_CENTRE]
     assert sorted(o.name for o in centres) == sorted(
-        ["長野県中央児童相談所", "長野県松本児童相談所", "長野県飯田児童相談所", "長野県諏訪児童相談所", "長野県佐久児童相談所"]
+        [
+            "長野県中央児童相談所",
+            "長野県松本児童相談所",
+            "長野県飯田児童相談所",
+            "長野県諏訪児童相談所",
+            "長野県佐久児童相談所",
+        ]
     )
     facility_regions = {o.region for o in orgs if o.kind in ("infant_home", "childrens_home", "family_home")}
     assert len(facility_regions) >= 5
@@ -62,10 +70,14 @@ def test_loading_twice_changes_nothing(tmp_path: Path) -> None:
         first = load_demo(db, today=dt.date(2026, 4, 1))
         db.commit()
     with Session(engine) as db:
-        counts = {t: db.exec(select(func.count()).select_from(t)).one() for t in (Child, Placement, TeamMembership)}
+        counts = {
+            t: db.exec(select(func.count()).select_from(t)).one() for t in (Child, Placement, TeamMembership)
+        }
         second = load_demo(db, today=dt.date(2026, 4, 2))
         db.commit()
-        after = {t: db.exec(select(func.count()).select_from(t)).one() for t in (Child, Placement, TeamMembership)}
+        after = {
+            t: db.exec(select(func.count()).select_from(t)).one() for t in (Child, Placement, TeamMembership)
+        }
     engine.dispose()
     assert first.startswith("Demo data loaded")
     assert second == "Demo data already loaded: nothing changed."

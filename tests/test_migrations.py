@@ -39,7 +39,14 @@ def _tables(url: str) -> set[str]:
 
 def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
     upgrade(empty_url)
-    assert _tables(empty_url) >= {"child", "placement", "team_membership", "organisation", "person", "audit_event"}
+    assert _tables(empty_url) >= {
+        "child",
+        "placement",
+        "team_membership",
+        "organisation",
+        "person",
+        "audit_event",
+    }
     downgrade(empty_url, "base")
     assert _tables(empty_url) == set()
     upgrade(empty_url)

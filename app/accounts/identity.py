@@ -32,7 +32,9 @@ def active_positions(db: Session, person_id: uuid.UUID) -> tuple[HeldPosition, .
 def load_actor(db: Session, person_id: uuid.UUID, *, via: str, session_id: str | None = None) -> Actor | None:
     """The actor for a person with a live, enabled account; None otherwise."""
     row = db.exec(
-        select(Account, Person).join(Person, col(Person.id) == Account.person_id).where(Account.person_id == person_id)
+        select(Account, Person)
+        .join(Person, col(Person.id) == Account.person_id)
+        .where(Account.person_id == person_id)
     ).first()
     if row is None:
         return None

@@ -38,7 +38,9 @@ def sign_in_page(request: Request, _: Public, db: DbSession, next: str = "/child
     if optional_actor(request, db) is not None:
         return RedirectResponse(safe_next(next, "/children"), status_code=303)
     state = request.scope["qpi.session"]
-    notice = gettext(EXPIRED_MESSAGES[state.expired_reason]) if state.expired_reason in EXPIRED_MESSAGES else ""
+    notice = (
+        gettext(EXPIRED_MESSAGES[state.expired_reason]) if state.expired_reason in EXPIRED_MESSAGES else ""
+    )
     return render(request, "accounts/sign_in.html", _sign_in_context(request, next=next, notice=notice))
 
 
@@ -96,8 +98,14 @@ def switch_language(
 ) -> Response:
     locale = service.set_language(db, optional_actor(request, db), request, lang)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True,
-                        secure=request.app.state.settings.secure_cookies)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="lax",
+        httponly=True,
+        secure=request.app.state.settings.secure_cookies,
+    )
     return response
 
 
@@ -130,8 +138,12 @@ def account_password(
     try:
         service.change_password(db, actor, current_password, new_password, confirm_password)
     except Invalid as invalid:
-        return render(request, "accounts/account.html", _account_context(db, actor, errors=invalid.errors),
-                      status_code=422)
+        return render(
+            request,
+            "accounts/account.html",
+            _account_context(db, actor, errors=invalid.errors),
+            status_code=422,
+        )
     flash(request, gettext("Your password was changed. Other devices were signed out."))
     return redirect(request, "/account")
 
@@ -143,13 +155,17 @@ def account_token_create(
     name = token_name.strip()
     if not name:
         errors = {"token_name": gettext("Give the token a name, e.g. the program that will use it.")}
-        return render(request, "accounts/account.html", _account_context(db, actor, errors=errors), status_code=422)
+        return render(
+            request, "accounts/account.html", _account_context(db, actor, errors=errors), status_code=422
+        )
     _token, value = create_token(db, actor.person_id, name)
     return render(request, "accounts/account.html", _account_context(db, actor, new_token=value))
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def account_token_revoke(request: Request, token_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Response:
+def account_token_revoke(
+    request: Request, token_id: uuid.UUID, actor: CurrentActor, db: DbSession
+) -> Response:
     if revoke_token(db, actor.person_id, token_id):
         flash(request, gettext("The token was revoked. Programs using it can no longer sign in."))
     return redirect(request, "/account")

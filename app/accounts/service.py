@@ -43,7 +43,9 @@ def check_password(db: Session, email: str, password: str) -> Account | None:
 
 
 def is_staff(db: Session, person_id: uuid.UUID) -> bool:
-    count = db.exec(select(func.count()).select_from(StaffPosition).where(StaffPosition.person_id == person_id)).one()
+    count = db.exec(
+        select(func.count()).select_from(StaffPosition).where(StaffPosition.person_id == person_id)
+    ).one()
     return count > 0
 
 

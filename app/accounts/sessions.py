@@ -178,7 +178,9 @@ class ServerSessionMiddleware:
         if state.record_id is None:
             if data:
                 # An anonymous visitor needs a session now (a CSRF token, OAuth state).
-                state.new_cookie_value = await anyio.to_thread.run_sync(self._create_anonymous, engine, data, scope)
+                state.new_cookie_value = await anyio.to_thread.run_sync(
+                    self._create_anonymous, engine, data, scope
+                )
             return
         if data != state.loaded_data:
             await anyio.to_thread.run_sync(save_data, engine, state.record_id, data)

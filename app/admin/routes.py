@@ -45,7 +45,9 @@ def organisations(request: Request, actor: AdminActor, db: DbSession, kind: str 
 @router.get("/organisations/new")
 def organisation_new(request: Request, actor: AdminActor) -> Response:
     values = {"kind": OrgKind.FOSTERING_AGENCY.value, "region": Region.NAGANO.value}
-    return render(request, "admin/organisation_form.html", {"values": values, "errors": {}, "org_id": None, **_vocab()})
+    return render(
+        request, "admin/organisation_form.html", {"values": values, "errors": {}, "org_id": None, **_vocab()}
+    )
 
 
 @router.post("/organisations")
@@ -54,8 +56,12 @@ async def organisation_create(request: Request, actor: AdminActor, db: DbSession
     try:
         org = orgs.create_organisation(db, actor, orgs.OrganisationIn.model_validate(values))
     except (ValidationError, Invalid) as problem:
-        return render(request, "admin/organisation_form.html",
-                      {"values": values, "errors": _errors(problem), "org_id": None, **_vocab()}, status_code=422)
+        return render(
+            request,
+            "admin/organisation_form.html",
+            {"values": values, "errors": _errors(problem), "org_id": None, **_vocab()},
+            status_code=422,
+        )
     flash(request, gettext("%(name)s was created.", name=org.name))
     return redirect(request, "/admin/organisations")
 
@@ -64,23 +70,39 @@ async def organisation_create(request: Request, actor: AdminActor, db: DbSession
 def organisation_edit(request: Request, org_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
     org = orgs.get_organisation(db, org_id)
     values = {k: getattr(org, k) for k in (*ORG_FIELDS, "version")}
-    return render(request, "admin/organisation_form.html",
-                  {"values": values, "errors": {}, "org_id": org_id, "org": org, **_vocab()})
+    return render(
+        request,
+        "admin/organisation_form.html",
+        {"values": values, "errors": {}, "org_id": org_id, "org": org, **_vocab()},
+    )
 
 
 @router.post("/organisations/{org_id}/edit")
-async def organisation_update(request: Request, org_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
+async def organisation_update(
+    request: Request, org_id: uuid.UUID, actor: AdminActor, db: DbSession
+) -> Response:
     values = await _form_values(request, (*ORG_FIELDS, "version"))
-    context: dict[str, Any] = {"values": values, "org_id": org_id, "org": orgs.get_organisation(db, org_id), **_vocab()}
+    context: dict[str, Any] = {
+        "values": values,
+        "org_id": org_id,
+        "org": orgs.get_organisation(db, org_id),
+        **_vocab(),
+    }
     try:
-        orgs.update_organisation(db, actor, org_id, orgs.OrganisationIn.model_validate(values),
-                                 _int(values.get("version")))
+        orgs.update_organisation(
+            db, actor, org_id, orgs.OrganisationIn.model_validate(values), _int(values.get("version"))
+        )
     except (ValidationError, Invalid) as problem:
-        return render(request, "admin/organisation_form.html", {**context, "errors": _errors(problem)},
-                      status_code=422)
+        return render(
+            request, "admin/organisation_form.html", {**context, "errors": _errors(problem)}, status_code=422
+        )
     except Conflict as conflict:
-        return render(request, "admin/organisation_form.html",
-                      {**context, "errors": {}, "conflict": conflict.details.get("current")}, status_code=409)
+        return render(
+            request,
+            "admin/organisation_form.html",
+            {**context, "errors": {}, "conflict": conflict.details.get("current")},
+            status_code=409,
+        )
     flash(request, gettext("The organisation was saved."))
     return redirect(request, "/admin/organisations")
 
@@ -117,8 +139,12 @@ async def person_create(request: Request, actor: AdminActor, db: DbSession) -> R
     try:
         person = people.create_person(db, actor, people.PersonIn.model_validate(values))
     except (ValidationError, Invalid) as problem:
-        return render(request, "admin/person_form.html",
-                      {"values": values, "errors": _errors(problem), "person_id": None}, status_code=422)
+        return render(
+            request,
+            "admin/person_form.html",
+            {"values": values, "errors": _errors(problem), "person_id": None},
+            status_code=422,
+        )
     flash(request, gettext("%(name)s was added.", name=person.display_name))
     return redirect(request, f"/admin/people/{person.id}")
 
@@ -147,14 +173,23 @@ def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[s
 async def person_update(request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
     values = await _form_values(request, (*PERSON_FIELDS, "version"))
     try:
-        people.update_person(db, actor, person_id, people.PersonIn.model_validate(values), _int(values.get("version")))
+        people.update_person(
+            db, actor, person_id, people.PersonIn.model_validate(values), _int(values.get("version"))
+        )
     except (ValidationError, Invalid) as problem:
-        return render(request, "admin/person.html",
-                      _person_context(db, person_id, values=values, errors=_errors(problem)), status_code=422)
+        return render(
+            request,
+            "admin/person.html",
+            _person_context(db, person_id, values=values, errors=_errors(problem)),
+            status_code=422,
+        )
     except Conflict as conflict:
-        return render(request, "admin/person.html",
-                      _person_context(db, person_id, values=values, conflict=conflict.details.get("current")),
-                      status_code=409)
+        return render(
+            request,
+            "admin/person.html",
+            _person_context(db, person_id, values=values, conflict=conflict.details.get("current")),
+            status_code=409,
+        )
     flash(request, gettext("The person was saved."))
     return redirect(request, f"/admin/people/{person_id}")
 
@@ -173,8 +208,12 @@ def person_account(
         people.create_account(db, actor, person_id, email, password, is_admin=is_admin)
     except Invalid as invalid:
         errors = {f"account_{k}": v for k, v in invalid.errors.items()}
-        return render(request, "admin/person.html",
-                      _person_context(db, person_id, errors=errors, account_email=email), status_code=422)
+        return render(
+            request,
+            "admin/person.html",
+            _person_context(db, person_id, errors=errors, account_email=email),
+            status_code=422,
+        )
     flash(request, gettext("The sign-in was created."))
     return redirect(request, f"/admin/people/{person_id}")
 
@@ -209,8 +248,14 @@ def person_position_add(
     try:
         people.add_position(db, actor, person_id, uuid.UUID(organisation_id), position)
     except (ValueError, Invalid) as problem:
-        errors = problem.errors if isinstance(problem, Invalid) else {"organisation_id": gettext("Choose one of the options.")}
-        return render(request, "admin/person.html", _person_context(db, person_id, errors=errors), status_code=422)
+        errors = (
+            problem.errors
+            if isinstance(problem, Invalid)
+            else {"organisation_id": gettext("Choose one of the options.")}
+        )
+        return render(
+            request, "admin/person.html", _person_context(db, person_id, errors=errors), status_code=422
+        )
     flash(request, gettext("The position was added."))
     return redirect(request, f"/admin/people/{person_id}")
 

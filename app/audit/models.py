@@ -18,7 +18,9 @@ AUDIT_ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 
-    id: int | None = Field(default=None, sa_column=Column(AUDIT_ID_TYPE, primary_key=True, autoincrement=True))
+    id: int | None = Field(
+        default=None, sa_column=Column(AUDIT_ID_TYPE, primary_key=True, autoincrement=True)
+    )
     at: dt.datetime = utc_field(nullable=False, default_now=True, index=True)
     actor_person_id: uuid.UUID | None = Field(default=None, index=True)
     action: str = Field(max_length=32)

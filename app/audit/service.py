@@ -23,7 +23,8 @@ class Origin:
     user_agent: str = ""
 
 
-current_origin: ContextVar[Origin] = ContextVar("qpi_origin", default=Origin(ip="", user_agent="cli"))
+# Origin is a frozen dataclass, so sharing the default instance is safe.
+current_origin: ContextVar[Origin] = ContextVar("qpi_origin", default=Origin(ip="", user_agent="cli"))  # noqa: B039
 
 
 def _jsonable(value: Any) -> Any:
@@ -42,7 +43,9 @@ def snapshot(record: SQLModel, fields: list[str] | None = None) -> dict[str, Any
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields that changed; version and timestamps are noise here."""
     ignored = {"version", "updated_at"}
-    return {k: [before.get(k), after.get(k)] for k in after if k not in ignored and before.get(k) != after.get(k)}
+    return {
+        k: [before.get(k), after.get(k)] for k in after if k not in ignored and before.get(k) != after.get(k)
+    }
 
 
 def record(

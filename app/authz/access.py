@@ -113,7 +113,11 @@ class ChildAccess:
 
     def role_level(self, role: TeamRole, category: Category) -> Level:
         level = self.policy.level(role, category)
-        if category is Category.FOSTER_CONTACT and role in BIRTH_FAMILY_ROLES and not self.foster_contact_consent:
+        if (
+            category is Category.FOSTER_CONTACT
+            and role in BIRTH_FAMILY_ROLES
+            and not self.foster_contact_consent
+        ):
             return Level.NONE
         return level
 
@@ -179,7 +183,9 @@ class ChildAccess:
             return Decision(True, tuple(reasons))
         if self.can_manage(category):
             reasons.append(
-                Reason(gettext("They manage this category, so a narrowed audience still includes them."), True)
+                Reason(
+                    gettext("They manage this category, so a narrowed audience still includes them."), True
+                )
             )
             return Decision(True, tuple(reasons))
         if item.audience == "professionals":
@@ -188,7 +194,9 @@ class ChildAccess:
                 Reason(
                     gettext("The author limited this item to professionals.")
                     + " "
-                    + (gettext("They are a professional.") if ok else gettext("They are not a professional.")),
+                    + (
+                        gettext("They are a professional.") if ok else gettext("They are not a professional.")
+                    ),
                     allowed=ok,
                 )
             )

@@ -34,4 +34,8 @@ class Actor:
         return bool(self.positions)
 
     def organisations_where(self, positions: frozenset[str], kind: str) -> set[uuid.UUID]:
-        return {p.organisation_id for p in self.positions if p.position in positions and p.organisation_kind == kind}
+        return {
+            p.organisation_id
+            for p in self.positions
+            if p.position in positions and p.organisation_kind == kind
+        }

@@ -46,7 +46,8 @@ def request_policy(request: Request, db: DbSession) -> SharingPolicy:
 def optional_actor(request: Request, db: DbSession) -> Actor | None:
     """The signed-in person: by bearer token under /api, by session cookie elsewhere."""
     if hasattr(request.state, "actor"):
-        return request.state.actor  # type: ignore[no-any-return]
+        cached: Actor | None = request.state.actor
+        return cached
     actor: Actor | None = None
     if request.url.path.startswith("/api/"):
         header = request.headers.get("authorization", "")

@@ -168,7 +168,9 @@ def parse_policy(raw: Mapping[str, object]) -> SharingPolicy:
     matrix: dict[tuple[TeamRole, Category], Level] = {}
     for role in TeamRole:
         row = matrix_raw[role.value]
-        roles[role] = RoleInfo(role, _text(roles_raw[role.value]), roles_raw[role.value]["group"], _text(row, "why_"))
+        roles[role] = RoleInfo(
+            role, _text(roles_raw[role.value]), roles_raw[role.value]["group"], _text(row, "why_")
+        )
         for category in Category:
             matrix[(role, category)] = Level.parse(row[category.value])
     missing = set(Category) - set(categories)

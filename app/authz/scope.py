@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, union
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.authz.access import ChildAccess, Grant
 from app.authz.actor import Actor
@@ -53,7 +54,9 @@ def accessible_child_ids(actor: Actor, policy: SharingPolicy, on: dt.date | None
     return select(union(on_team, at_centre).subquery().c[0])
 
 
-def children_in_scope(actor: Actor, policy: SharingPolicy, on: dt.date | None = None) -> Select:
+def children_in_scope(
+    actor: Actor, policy: SharingPolicy, on: dt.date | None = None
+) -> SelectOfScalar[Child]:
     """SELECT Child rows the actor may reach; callers add filters and ordering, never widen."""
     return select(Child).where(col(Child.id).in_(accessible_child_ids(actor, policy, on)))
 
@@ -109,9 +112,13 @@ def _centre_grants(session: Session, actor: Actor, child: Child, policy: Sharing
     ]
 
 
-def is_under_protection_order(session: Session, person_id: uuid.UUID, child_id: uuid.UUID, on: dt.date) -> bool:
+def is_under_protection_order(
+    session: Session, person_id: uuid.UUID, child_id: uuid.UUID, on: dt.date
+) -> bool:
     orders = session.exec(
-        select(ProtectionOrder).where(ProtectionOrder.child_id == child_id, ProtectionOrder.person_id == person_id)
+        select(ProtectionOrder).where(
+            ProtectionOrder.child_id == child_id, ProtectionOrder.person_id == person_id
+        )
     )
     return any(order.is_active(on) for order in orders)
 

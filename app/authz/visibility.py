@@ -56,8 +56,13 @@ def team_viewers(db: Session, child: Child, policy: SharingPolicy, on: dt.date) 
     for person_id, person_grants in grants.items():
         person = people[person_id]
         access = ChildAccess(
-            actor=Actor(person_id=person_id, account_id=person_id, display_name=person.display_name, email="",
-                        locale="ja"),
+            actor=Actor(
+                person_id=person_id,
+                account_id=person_id,
+                display_name=person.display_name,
+                email="",
+                locale="ja",
+            ),
             child_id=child.id,
             responsible_centre_id=child.responsible_centre_id,
             grants=tuple(person_grants),
@@ -82,7 +87,9 @@ def audience_for_category(viewers: list[Viewer], policy: SharingPolicy, category
     return Audience(
         viewers=tuple(v for v in viewers if v.access.can_see(category)),
         centre_roles=tuple(
-            TeamRole(p) for p in sorted(policy.centre_wide_positions) if policy.level(TeamRole(p), category) > 0
+            TeamRole(p)
+            for p in sorted(policy.centre_wide_positions)
+            if policy.level(TeamRole(p), category) > 0
         ),
     )
 
@@ -92,6 +99,8 @@ def audience_for_item(viewers: list[Viewer], policy: SharingPolicy, item: Audien
     return Audience(
         viewers=tuple(v for v in viewers if v.access.can_read_item(item)),
         centre_roles=tuple(
-            TeamRole(p) for p in sorted(policy.centre_wide_positions) if policy.level(TeamRole(p), category) > 0
+            TeamRole(p)
+            for p in sorted(policy.centre_wide_positions)
+            if policy.level(TeamRole(p), category) > 0
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -15,7 +16,9 @@ from app.teams import service as team_service
 
 router = APIRouter(prefix="/api/v1", tags=["children"])
 
-NOT_FOUND = {404: {"description": "No such child, or not in your scope (the two look the same)."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such child, or not in your scope (the two look the same)."}
+}
 
 
 class PositionOut(BaseModel):
@@ -42,8 +45,12 @@ def me(actor: CurrentActor) -> MeOut:
         email=actor.email,
         locale=actor.locale,
         is_admin=actor.is_admin,
-        positions=[PositionOut(organisation_id=p.organisation_id, organisation_kind=p.organisation_kind,
-                               position=p.position) for p in actor.positions],
+        positions=[
+            PositionOut(
+                organisation_id=p.organisation_id, organisation_kind=p.organisation_kind, position=p.position
+            )
+            for p in actor.positions
+        ],
     )
 
 
@@ -55,29 +62,45 @@ def children(
     return service.list_children(db, actor, policy, search=q, whole_centre=whole_centre)
 
 
-@router.get("/children/{child_id}", response_model=ChildDetail, response_model_exclude_unset=True,
-            responses=NOT_FOUND)
+@router.get(
+    "/children/{child_id}", response_model=ChildDetail, response_model_exclude_unset=True, responses=NOT_FOUND
+)
 def child(access: ChildScope, db: DbSession) -> ChildDetail:
     """One child, with only the fields the sharing policy lets you see."""
     return service.child_detail(db, access, what="api child")
 
 
-@router.patch("/children/{child_id}", response_model=ChildDetail, response_model_exclude_unset=True,
-              responses={**NOT_FOUND, 409: {"description": "Changed meanwhile; the answer carries both versions."},
-                         422: {"description": "Field errors."}})
+@router.patch(
+    "/children/{child_id}",
+    response_model=ChildDetail,
+    response_model_exclude_unset=True,
+    responses={
+        **NOT_FOUND,
+        409: {"description": "Changed meanwhile; the answer carries both versions."},
+        422: {"description": "Field errors."},
+    },
+)
 def update_child(change: ChildUpdate, access: ChildScope, db: DbSession) -> ChildDetail:
     """Change the basic profile. Send the version you read; a stale version answers 409."""
     service.update_child(db, access, change)
     return service.child_detail(db, access, what="api child")
 
 
-@router.get("/children/{child_id}/placements", response_model=list[PlacementOut],
-            response_model_exclude_unset=True, responses=NOT_FOUND)
+@router.get(
+    "/children/{child_id}/placements",
+    response_model=list[PlacementOut],
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+)
 def placements(access: ChildScope, db: DbSession) -> list[PlacementOut]:
     return service.placement_history(db, access)
 
 
-@router.get("/children/{child_id}/team", response_model=list[MemberOut], response_model_exclude_unset=True,
-            responses=NOT_FOUND)
+@router.get(
+    "/children/{child_id}/team",
+    response_model=list[MemberOut],
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+)
 def team(access: ChildScope, db: DbSession) -> list[MemberOut]:
     return team_service.team_members(db, access)

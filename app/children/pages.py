@@ -53,7 +53,9 @@ def child_page_context(db: Session, access: ChildAccess) -> dict[str, Any]:
         "audiences": {c: audience_for_category(viewers, access.policy, c) for c in Category},
         "end_reason_options": [(r.value, label("end_reason", r.value)) for r in EndReason],
         "roles_options": [
-            (r.value, str(access.policy.roles[r].label)) for r in TeamRole if access.policy.roles[r].is_professional
+            (r.value, str(access.policy.roles[r].label))
+            for r in TeamRole
+            if access.policy.roles[r].is_professional
         ],
         "can_manage_case": access.can_manage(Category.BASIC_PROFILE),
     }
@@ -72,10 +74,15 @@ def staff_choices(db: Session) -> list[tuple[str, str]]:
     return [(str(p.id), p.display_name) for p in rows]
 
 
-def placement_form_context(db: Session, access: ChildAccess, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def placement_form_context(
+    db: Session, access: ChildAccess, values: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     facilities = db.exec(
         select(Organisation)
-        .where(col(Organisation.kind).in_([k.value for k in FACILITY_KINDS]), col(Organisation.archived_at).is_(None))
+        .where(
+            col(Organisation.kind).in_([k.value for k in FACILITY_KINDS]),
+            col(Organisation.archived_at).is_(None),
+        )
         .order_by(col(Organisation.name))
     )
     agencies = db.exec(

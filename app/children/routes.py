@@ -27,7 +27,12 @@ router = APIRouter()
 
 @router.get("/children")
 def my_children(
-    request: Request, actor: CurrentActor, policy: RequestPolicy, db: DbSession, q: str = "", scope: str = "mine"
+    request: Request,
+    actor: CurrentActor,
+    policy: RequestPolicy,
+    db: DbSession,
+    q: str = "",
+    scope: str = "mine",
 ) -> Response:
     centre_wide = scope == "centre" and pages.can_see_whole_centre(actor, policy)
     children = service.list_children(db, actor, policy, search=q, whole_centre=centre_wide)
@@ -73,19 +78,32 @@ async def child_edit(request: Request, access: ChildScope, db: DbSession) -> Res
     form = dict((await request.form()).items())
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
-        change = ChildUpdate.model_validate(pages.blank_to_none(values, keep=("school_name", "family_name_kana",
-                                                                                "given_name_kana")))
+        change = ChildUpdate.model_validate(
+            pages.blank_to_none(values, keep=("school_name", "family_name_kana", "given_name_kana"))
+        )
         service.update_child(db, access, change)
     except ValidationError as error:
-        return render(request, "children/edit.html", _edit_context(access, values, errors=pages.field_errors(error)),
-                      status_code=422)
+        return render(
+            request,
+            "children/edit.html",
+            _edit_context(access, values, errors=pages.field_errors(error)),
+            status_code=422,
+        )
     except Invalid as invalid:
-        return render(request, "children/edit.html", _edit_context(access, values, errors=invalid.errors),
-                      status_code=422)
+        return render(
+            request,
+            "children/edit.html",
+            _edit_context(access, values, errors=invalid.errors),
+            status_code=422,
+        )
     except Conflict as conflict:
         # Keep what this person typed, and show what the other person saved.
-        return render(request, "children/edit.html",
-                      _edit_context(access, values, conflict=conflict.details.get("current")), status_code=409)
+        return render(
+            request,
+            "children/edit.html",
+            _edit_context(access, values, conflict=conflict.details.get("current")),
+            status_code=409,
+        )
     flash(request, gettext("The child's details were saved."))
     return redirect(request, f"/children/{access.child_id}")
 
@@ -111,18 +129,30 @@ def placement_create(
     facility_id: Annotated[str, Form()] = "",
     agency_id: Annotated[str, Form()] = "",
 ) -> Response:
-    values = {"kind": kind, "start_date": start_date, "household_id": household_id, "facility_id": facility_id,
-              "agency_id": agency_id}
+    values = {
+        "kind": kind,
+        "start_date": start_date,
+        "household_id": household_id,
+        "facility_id": facility_id,
+        "agency_id": agency_id,
+    }
     try:
         data = PlacementCreate.model_validate(pages.blank_to_none(values))
         service.add_placement(db, access, data)
     except ValidationError as error:
-        return render(request, "children/placement_new.html",
-                      pages.placement_form_context(db, access, values, errors=pages.field_errors(error)),
-                      status_code=422)
+        return render(
+            request,
+            "children/placement_new.html",
+            pages.placement_form_context(db, access, values, errors=pages.field_errors(error)),
+            status_code=422,
+        )
     except Invalid as invalid:
-        return render(request, "children/placement_new.html",
-                      pages.placement_form_context(db, access, values, errors=invalid.errors), status_code=422)
+        return render(
+            request,
+            "children/placement_new.html",
+            pages.placement_form_context(db, access, values, errors=invalid.errors),
+            status_code=422,
+        )
     flash(request, gettext("The placement was recorded."))
     return redirect(request, f"/children/{access.child_id}")
 
@@ -169,11 +199,19 @@ def team_add(
     start_date: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        team_service.add_member(db, access, uuid.UUID(person_id), role,
-                                dt.date.fromisoformat(start_date) if start_date else today_tokyo())
+        team_service.add_member(
+            db,
+            access,
+            uuid.UUID(person_id),
+            role,
+            dt.date.fromisoformat(start_date) if start_date else today_tokyo(),
+        )
     except (ValueError, Invalid) as problem:
-        flash(request, _problem_text(problem) if isinstance(problem, Invalid) else gettext("Choose a person."),
-              "error")
+        flash(
+            request,
+            _problem_text(problem) if isinstance(problem, Invalid) else gettext("Choose a person."),
+            "error",
+        )
         return redirect(request, f"/children/{access.child_id}#team")
     flash(request, gettext("The team member was added."))
     return redirect(request, f"/children/{access.child_id}#team")
@@ -189,11 +227,11 @@ def team_end(
     version: Annotated[int, Form()] = 0,
 ) -> Response:
     try:
-        team_service.end_membership(db, access, membership_id,
-                                    dt.date.fromisoformat(end_date) if end_date else today_tokyo(), version)
+        team_service.end_membership(
+            db, access, membership_id, dt.date.fromisoformat(end_date) if end_date else today_tokyo(), version
+        )
     except (ValueError, Invalid, Conflict) as problem:
         flash(request, _problem_text(problem), "error")
         return redirect(request, f"/children/{access.child_id}#team")
     flash(request, gettext("The membership was ended. From that day the person no longer sees this child."))
     return redirect(request, f"/children/{access.child_id}#team")
-

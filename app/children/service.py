@@ -17,7 +17,7 @@ from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.actor import Actor
 from app.authz.policy import Category, Level, SharingPolicy
-from app.authz.scope import accessible_child_ids, active_membership_clause, children_in_scope
+from app.authz.scope import active_membership_clause, children_in_scope
 from app.children.models import Child, EndReason, Placement, PlacementKind, Sex
 from app.children.schemas import (
     ChildDetail,
@@ -52,8 +52,16 @@ class Disclosure:
         policy = self.access.policy
         for category in sorted(self.categories):
             if policy.categories[category].audit_reads:
-                audit.record(db, self.access.actor, "read", "child", self.access.child_id,
-                             child_id=self.access.child_id, category=category.value, summary=self.what)
+                audit.record(
+                    db,
+                    self.access.actor,
+                    "read",
+                    "child",
+                    self.access.child_id,
+                    child_id=self.access.child_id,
+                    category=category.value,
+                    summary=self.what,
+                )
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -92,11 +100,9 @@ def list_children(
     return [_summary(child, placements.get(child.id), roles.get(child.id, []), on) for child in children]
 
 
-def count_children(db: Session, actor: Actor, policy: SharingPolicy) -> int:
-    return len(list(db.exec(accessible_child_ids(actor, policy))))
-
-
-def current_placements(db: Session, child_ids: Iterable[uuid.UUID], on: dt.date) -> dict[uuid.UUID, Placement]:
+def current_placements(
+    db: Session, child_ids: Iterable[uuid.UUID], on: dt.date
+) -> dict[uuid.UUID, Placement]:
     ids = list(child_ids)
     if not ids:
         return {}
@@ -114,7 +120,9 @@ def current_placements(db: Session, child_ids: Iterable[uuid.UUID], on: dt.date)
     return {p.child_id: p for p in rows}  # the latest start wins
 
 
-def _my_roles(db: Session, actor: Actor, child_ids: list[uuid.UUID], on: dt.date) -> dict[uuid.UUID, list[str]]:
+def _my_roles(
+    db: Session, actor: Actor, child_ids: list[uuid.UUID], on: dt.date
+) -> dict[uuid.UUID, list[str]]:
     if not child_ids:
         return {}
     rows = db.exec(
@@ -177,7 +185,9 @@ def child_detail(db: Session, access: ChildAccess, *, what: str = "child") -> Ch
     return detail
 
 
-def placement_out(db: Session, access: ChildAccess, placement: Placement, disclosure: Disclosure) -> PlacementOut:
+def placement_out(
+    db: Session, access: ChildAccess, placement: Placement, disclosure: Disclosure
+) -> PlacementOut:
     out = PlacementOut(
         id=placement.id,
         kind=placement.kind,
@@ -192,7 +202,9 @@ def placement_out(db: Session, access: ChildAccess, placement: Placement, disclo
         household = db.get(Household, placement.household_id)
         # A foster home's address is both where the child lives and the family's own address.
         if household and (access.can_see(Category.WHEREABOUTS) or access.can_see(Category.FOSTER_CONTACT)):
-            category = Category.WHEREABOUTS if access.can_see(Category.WHEREABOUTS) else Category.FOSTER_CONTACT
+            category = (
+                Category.WHEREABOUTS if access.can_see(Category.WHEREABOUTS) else Category.FOSTER_CONTACT
+            )
             out.place_name = household.name
             out.place_address = str(disclosure.add(category, household.address))
         if household and access.can_see(Category.FOSTER_CONTACT):
@@ -246,7 +258,9 @@ def update_child(db: Session, access: ChildAccess, change: ChildUpdate) -> Child
         setattr(child, key, value)
     db.add(child)
     db.flush()
-    audit.record_change(db, access.actor, child, before, child_id=child.id, category=Category.BASIC_PROFILE.value)
+    audit.record_change(
+        db, access.actor, child, before, child_id=child.id, category=Category.BASIC_PROFILE.value
+    )
     return child
 
 
@@ -275,13 +289,15 @@ def add_placement(db: Session, access: ChildAccess, data: PlacementCreate) -> Pl
         before = audit.snapshot(current)
         current.end_date, current.end_reason = data.start_date, EndReason.TRANSFER.value
         db.add(current)
-        audit.record_change(db, access.actor, current, before, child_id=access.child_id,
-                            category=Category.BASIC_PROFILE.value)
+        audit.record_change(
+            db, access.actor, current, before, child_id=access.child_id, category=Category.BASIC_PROFILE.value
+        )
     placement = Placement(child_id=access.child_id, **data.model_dump())
     db.add(placement)
     db.flush()
-    audit.record_change(db, access.actor, placement, None, child_id=access.child_id,
-                        category=Category.BASIC_PROFILE.value)
+    audit.record_change(
+        db, access.actor, placement, None, child_id=access.child_id, category=Category.BASIC_PROFILE.value
+    )
     return placement
 
 
@@ -323,6 +339,7 @@ def end_placement(db: Session, access: ChildAccess, placement_id: uuid.UUID, dat
     placement.end_date, placement.end_reason = data.end_date, data.end_reason
     db.add(placement)
     db.flush()
-    audit.record_change(db, access.actor, placement, before, child_id=access.child_id,
-                        category=Category.BASIC_PROFILE.value)
+    audit.record_change(
+        db, access.actor, placement, before, child_id=access.child_id, category=Category.BASIC_PROFILE.value
+    )
     return placement

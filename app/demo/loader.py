@@ -28,11 +28,23 @@ from app.teams.models import TeamMembership
 NAMESPACE = uuid.UUID("6f1c2a8e-5b7d-4c1e-9a3f-0d2b4e6f8a10")
 SYNTHETIC_CHILDREN = 35  # with the 5 featured children: the demo's 40
 REGIONS = list(nagano.CENTRE_OF_REGION)
-KINDS = ["foster_family", "childrens_home", "infant_home", "kinship_foster_family", "family_home",
-         "temporary_protection", "at_home_with_support"]
+KINDS = [
+    "foster_family",
+    "childrens_home",
+    "infant_home",
+    "kinship_foster_family",
+    "family_home",
+    "temporary_protection",
+    "at_home_with_support",
+]
 AGES = [0, 1, 2, 3, 4, 6, 8, 10, 12, 13, 15, 16, 17]
 DAYS_PLACED = [3, 12, 40, 95, 190, 400, 800, 1300]
-CLOSED = {5: ("return_home", 60), 12: ("special_adoption", 150), 19: ("independence", 30), 26: ("kinship_care", 90)}
+CLOSED = {
+    5: ("return_home", 60),
+    12: ("special_adoption", 150),
+    19: ("independence", 30),
+    26: ("kinship_care", 90),
+}
 
 
 def demo_id(key: str) -> uuid.UUID:
@@ -80,41 +92,84 @@ class DemoLoader:
 
     def organisations(self) -> None:
         for key, name, region, address, phone in nagano.CENTRES:
-            self.ensure(Organisation, key, name=name, kind="child_guidance_centre", region=region, address=address,
-                        phone=phone)
+            self.ensure(
+                Organisation,
+                key,
+                name=name,
+                kind="child_guidance_centre",
+                region=region,
+                address=address,
+                phone=phone,
+            )
         for key, name, region, address, phone in nagano.AGENCIES:
-            self.ensure(Organisation, key, name=name, kind="fostering_agency", region=region, address=address,
-                        phone=phone)
+            self.ensure(
+                Organisation,
+                key,
+                name=name,
+                kind="fostering_agency",
+                region=region,
+                address=address,
+                phone=phone,
+            )
         for key, name, kind, region, address, phone in nagano.FACILITIES:
             self.ensure(Organisation, key, name=name, kind=kind, region=region, address=address, phone=phone)
         for key, name, region, address, phone in nagano.MUNICIPALITIES:
-            self.ensure(Organisation, key, name=name, kind="municipality", region=region, address=address,
-                        phone=phone)
+            self.ensure(
+                Organisation, key, name=name, kind="municipality", region=region, address=address, phone=phone
+            )
         self.db.flush()
 
     def person(self, spec: DemoPerson) -> Person:
         person = self.ensure(
-            Person, spec.key, family_name=spec.family_name, given_name=spec.given_name,
-            family_name_kana=spec.family_kana, given_name_kana=spec.given_kana, email=spec.email,
-            phone=spec.phone, address=spec.address,
+            Person,
+            spec.key,
+            family_name=spec.family_name,
+            given_name=spec.given_name,
+            family_name_kana=spec.family_kana,
+            given_name_kana=spec.given_kana,
+            email=spec.email,
+            phone=spec.phone,
+            address=spec.address,
         )
         for org_key, position in spec.positions:
-            self.ensure(StaffPosition, f"{spec.key}/{org_key}/{position}", person_id=person.id,
-                        organisation_id=demo_id(org_key), position=position,
-                        start_date=self.today - dt.timedelta(days=1500))
+            self.ensure(
+                StaffPosition,
+                f"{spec.key}/{org_key}/{position}",
+                person_id=person.id,
+                organisation_id=demo_id(org_key),
+                position=position,
+                start_date=self.today - dt.timedelta(days=1500),
+            )
         if spec.sign_in:
-            self.ensure(Account, f"account/{spec.key}", person_id=person.id, email=spec.email,
-                        password_hash=self.password_hash(), is_admin=spec.is_admin, locale="ja")
+            self.ensure(
+                Account,
+                f"account/{spec.key}",
+                person_id=person.id,
+                email=spec.email,
+                password_hash=self.password_hash(),
+                is_admin=spec.is_admin,
+                locale="ja",
+            )
         return person
 
     def household(self, spec: DemoHousehold) -> None:
-        self.ensure(Household, spec.key, name=spec.name, agency_id=demo_id(spec.agency), address=spec.address,
-                    phone=spec.phone)
+        self.ensure(
+            Household,
+            spec.key,
+            name=spec.name,
+            agency_id=demo_id(spec.agency),
+            address=spec.address,
+            phone=spec.phone,
+        )
         self.db.flush()
         for member in spec.members:
             self.person(member)
-            self.ensure(HouseholdMember, f"{spec.key}/{member.key}", household_id=demo_id(spec.key),
-                        person_id=demo_id(member.key))
+            self.ensure(
+                HouseholdMember,
+                f"{spec.key}/{member.key}",
+                household_id=demo_id(spec.key),
+                person_id=demo_id(member.key),
+            )
 
     def place_fields(self, kind: str, place: str | None, region: str) -> dict[str, Any]:
         if place is None:
@@ -126,29 +181,64 @@ class DemoLoader:
 
     def child(self, plan: ChildPlan) -> None:
         child = self.ensure(
-            Child, plan.key, family_name=plan.family_name, given_name=plan.given_name,
-            family_name_kana=plan.family_kana, given_name_kana=plan.given_kana,
-            date_of_birth=plan.date_of_birth, sex=plan.sex, responsible_centre_id=demo_id(plan.centre),
-            lead_caseworker_id=demo_id(plan.lead), school_name=plan.school,
+            Child,
+            plan.key,
+            family_name=plan.family_name,
+            given_name=plan.given_name,
+            family_name_kana=plan.family_kana,
+            given_name_kana=plan.given_kana,
+            date_of_birth=plan.date_of_birth,
+            sex=plan.sex,
+            responsible_centre_id=demo_id(plan.centre),
+            lead_caseworker_id=demo_id(plan.lead),
+            school_name=plan.school,
         )
         for spec in plan.new_people:
             self.person(spec)
         self.db.flush()
         for index, (kind, started, ended, place, reason) in enumerate(plan.placements):
-            self.ensure(Placement, f"{plan.key}/placement/{index}", child_id=child.id, kind=kind,
-                        start_date=self.days_ago(started), end_date=self.days_ago(ended), end_reason=reason,
-                        **self.place_fields(kind, place, plan.region))
+            self.ensure(
+                Placement,
+                f"{plan.key}/placement/{index}",
+                child_id=child.id,
+                kind=kind,
+                start_date=self.days_ago(started),
+                end_date=self.days_ago(ended),
+                end_reason=reason,
+                **self.place_fields(kind, place, plan.region),
+            )
         for person_key, role, joined, left in plan.team:
-            self.ensure(TeamMembership, f"{plan.key}/team/{person_key}/{role}", child_id=child.id,
-                        person_id=demo_id(person_key), role=role, start_date=self.days_ago(joined),
-                        end_date=self.days_ago(left))
+            self.ensure(
+                TeamMembership,
+                f"{plan.key}/team/{person_key}/{role}",
+                child_id=child.id,
+                person_id=demo_id(person_key),
+                role=role,
+                start_date=self.days_ago(joined),
+                end_date=self.days_ago(left),
+            )
         for index, (category, title, body, audience) in enumerate(plan.items):
-            self.ensure(CaseItem, f"{plan.key}/item/{index}", child_id=child.id, category=category, title=title,
-                        body=body, audience=audience, audience_person_ids=[], author_id=demo_id(plan.lead))
+            self.ensure(
+                CaseItem,
+                f"{plan.key}/item/{index}",
+                child_id=child.id,
+                category=category,
+                title=title,
+                body=body,
+                audience=audience,
+                audience_person_ids=[],
+                author_id=demo_id(plan.lead),
+            )
         if plan.protection_order_for:
-            self.ensure(ProtectionOrder, f"{plan.key}/po/{plan.protection_order_for}", child_id=child.id,
-                        person_id=demo_id(plan.protection_order_for), start_date=self.today - dt.timedelta(days=300),
-                        note="接近禁止命令", recorded_by_id=demo_id(plan.lead))
+            self.ensure(
+                ProtectionOrder,
+                f"{plan.key}/po/{plan.protection_order_for}",
+                child_id=child.id,
+                person_id=demo_id(plan.protection_order_for),
+                start_date=self.today - dt.timedelta(days=300),
+                note="接近禁止命令",
+                recorded_by_id=demo_id(plan.lead),
+            )
 
 
 @dataclass
@@ -174,9 +264,20 @@ class ChildPlan:
 def featured_plan(spec: FeaturedChild, today: dt.date) -> ChildPlan:
     born = today - dt.timedelta(days=int(spec.age_years * 365.25) + spec.age_days)
     return ChildPlan(
-        key=spec.key, family_name=spec.family_name, given_name=spec.given_name, family_kana=spec.family_kana,
-        given_kana=spec.given_kana, date_of_birth=born, sex=spec.sex, centre=spec.centre, region="",
-        lead=spec.lead, school=spec.school, placements=spec.placements, team=spec.team, items=spec.items,
+        key=spec.key,
+        family_name=spec.family_name,
+        given_name=spec.given_name,
+        family_kana=spec.family_kana,
+        given_kana=spec.given_kana,
+        date_of_birth=born,
+        sex=spec.sex,
+        centre=spec.centre,
+        region="",
+        lead=spec.lead,
+        school=spec.school,
+        placements=spec.placements,
+        team=spec.team,
+        items=spec.items,
         protection_order_for=spec.protection_order_for,
     )
 
@@ -199,8 +300,9 @@ def synthetic_plan(index: int, today: dt.date, prefix: str = "child") -> ChildPl
     key = f"{prefix}-{index}"
     place = _place_for(kind, region, index)
     closed = CLOSED.get(index) if prefix == "child" else None
-    ended, reason = (closed[1], closed[0]) if closed else (None, None)
-    if closed:
+    ended: int | None = closed[1] if closed else None
+    reason = closed[0] if closed else None
+    if ended is not None:
         days = max(days, ended + 60)
     placements: list[tuple[str, int, int | None, str | None, str | None]] = []
     if days > 60 and kind not in ("temporary_protection", "at_home_with_support"):
@@ -208,11 +310,23 @@ def synthetic_plan(index: int, today: dt.date, prefix: str = "child") -> ChildPl
     placements.append((kind, days, ended, place, reason))
     parent_key = f"{key}/birth-parent"
     adult, adult_kana = nagano.GIVEN_ADULT[index % len(nagano.GIVEN_ADULT)]
-    new_people = [DemoPerson(parent_key, family, adult, family_kana, adult_kana, "",
-                             f"090-1{index:03d}-{(index * 13) % 10000:04d}", f"長野県{_town(region)}0-{index % 9 + 1}-1")]
+    new_people = [
+        DemoPerson(
+            parent_key,
+            family,
+            adult,
+            family_kana,
+            adult_kana,
+            "",
+            f"090-1{index:03d}-{(index * 13) % 10000:04d}",
+            f"長野県{_town(region)}0-{index % 9 + 1}-1",
+        )
+    ]
     joined = days + (30 if placements[0][0] == "temporary_protection" and len(placements) > 1 else 0)
-    team: list[tuple[str, str, int, int | None]] = [(lead, "caseworker", joined, None),
-                                                    (parent_key, "birth_parent", joined, None)]
+    team: list[tuple[str, str, int, int | None]] = [
+        (lead, "caseworker", joined, None),
+        (parent_key, "birth_parent", joined, None),
+    ]
     if place and place.startswith("hh-"):
         household = next(h for h in nagano.HOUSEHOLDS if h.key == place)
         role = "kinship_carer" if household.kinship else "foster_parent"
@@ -229,10 +343,20 @@ def synthetic_plan(index: int, today: dt.date, prefix: str = "child") -> ChildPl
         new_people.append(DemoPerson(relative, family, "光子", family_kana, "みつこ", "", "", ""))
         team.append((relative, "family_member", joined, None))
     return ChildPlan(
-        key=key, family_name=family, given_name=given, family_kana=family_kana, given_kana=given_kana,
-        date_of_birth=born, sex="female" if female else "male", centre=centre, region=region, lead=lead,
+        key=key,
+        family_name=family,
+        given_name=given,
+        family_kana=family_kana,
+        given_kana=given_kana,
+        date_of_birth=born,
+        sex="female" if female else "male",
+        centre=centre,
+        region=region,
+        lead=lead,
         school="" if age < 6 else f"{_town(region)}立第{index % 3 + 1}{_school_level(age)}",
-        placements=placements, team=team, new_people=new_people,
+        placements=placements,
+        team=team,
+        new_people=new_people,
     )
 
 
@@ -241,11 +365,13 @@ def _place_for(kind: str, region: str, index: int) -> str | None:
         return None
     if kind in ("foster_family", "kinship_foster_family"):
         kinship = kind == "kinship_foster_family"
-        options = [h for h in nagano.HOUSEHOLDS if h.kinship == kinship and h.key not in ("hh-tanaka", "hh-suzuki")]
+        options = [
+            h for h in nagano.HOUSEHOLDS if h.kinship == kinship and h.key not in ("hh-tanaka", "hh-suzuki")
+        ]
         return options[index % len(options)].key
-    options = [f for f in nagano.FACILITIES if f[2] == kind]
-    same_region = [f for f in options if f[3] == region]
-    return (same_region or options)[index % len(same_region or options)][0]
+    facilities = [f for f in nagano.FACILITIES if f[2] == kind]
+    choices = [f for f in facilities if f[3] == region] or facilities
+    return choices[index % len(choices)][0]
 
 
 def _school_level(age: int) -> str:
@@ -253,13 +379,27 @@ def _school_level(age: int) -> str:
 
 
 def _town(region: str) -> str:
-    return {"nagano": "長野市", "hokushin": "中野市", "ueda": "上田市", "saku": "佐久市", "matsumoto": "松本市",
-            "kitaalps": "大町市", "kiso": "木曽町", "minamishinshu": "飯田市", "kamiina": "伊那市",
-            "suwa": "諏訪市"}[region]
+    return {
+        "nagano": "長野市",
+        "hokushin": "中野市",
+        "ueda": "上田市",
+        "saku": "佐久市",
+        "matsumoto": "松本市",
+        "kitaalps": "大町市",
+        "kiso": "木曽町",
+        "minamishinshu": "飯田市",
+        "kamiina": "伊那市",
+        "suwa": "諏訪市",
+    }[region]
 
 
-def load_demo(db: Session, *, extra_children: int = 0, today: dt.date | None = None,
-              progress: Callable[[str], Any] = lambda _: None) -> str:
+def load_demo(
+    db: Session,
+    *,
+    extra_children: int = 0,
+    today: dt.date | None = None,
+    progress: Callable[[str], Any] = lambda _: None,
+) -> str:
     """Load (or complete) the demo world; returns a one-line report."""
     loader = DemoLoader(db, today or today_tokyo())
     loader.organisations()

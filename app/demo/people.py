@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.i18n import N_
 
-DEMO_PASSWORD = "nagano-qpi-demo"  # noqa: S105  (a published demo password, development data only)
+DEMO_PASSWORD = "nagano-qpi-demo"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ DEMO_SIGN_INS = (
     DemoSignIn("foster1", "foster1@example.jp", N_("Foster parent (Tanaka family)")),
     DemoSignIn("foster2", "foster2@example.jp", N_("Foster parent (Suzuki family)")),
     DemoSignIn("parent1", "parent1@example.jp", N_("Birth parent (Yamada)")),
-    DemoSignIn("parent2", "parent2@example.jp", N_("Birth parent (Kimura), under a protection order for one child")),
+    DemoSignIn(
+        "parent2", "parent2@example.jp", N_("Birth parent (Kimura), under a protection order for one child")
+    ),
 )
 
 

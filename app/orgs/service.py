@@ -31,7 +31,9 @@ def list_organisations(db: Session, *, kind: str = "", include_archived: bool = 
         query = query.where(Organisation.kind == kind)
     if not include_archived:
         query = query.where(col(Organisation.archived_at).is_(None))
-    return list(db.exec(query.order_by(col(Organisation.kind), col(Organisation.region), col(Organisation.name))))
+    return list(
+        db.exec(query.order_by(col(Organisation.kind), col(Organisation.region), col(Organisation.name)))
+    )
 
 
 def get_organisation(db: Session, org_id: uuid.UUID) -> Organisation:
@@ -60,7 +62,9 @@ def create_organisation(db: Session, actor: Actor, data: OrganisationIn) -> Orga
     return org
 
 
-def update_organisation(db: Session, actor: Actor, org_id: uuid.UUID, data: OrganisationIn, version: int) -> Organisation:
+def update_organisation(
+    db: Session, actor: Actor, org_id: uuid.UUID, data: OrganisationIn, version: int
+) -> Organisation:
     org = get_organisation(db, org_id)
     _check(data)
     if org.version != version:

@@ -47,7 +47,9 @@ def list_people(db: Session, search: str = "", limit: int = 200) -> list[tuple[P
                 col(Account.email).ilike(pattern),
             )
         )
-    rows = db.exec(query.order_by(col(Person.family_name_kana), col(Person.given_name_kana)).limit(limit)).all()
+    rows = db.exec(
+        query.order_by(col(Person.family_name_kana), col(Person.given_name_kana)).limit(limit)
+    ).all()
     return [(person, account) for person, account in rows]
 
 
@@ -113,7 +115,13 @@ def update_person(db: Session, actor: Actor, person_id: uuid.UUID, data: PersonI
 
 
 def create_account(
-    db: Session, actor: Actor | None, person_id: uuid.UUID, email: str, password: str, *, is_admin: bool = False
+    db: Session,
+    actor: Actor | None,
+    person_id: uuid.UUID,
+    email: str,
+    password: str,
+    *,
+    is_admin: bool = False,
 ) -> Account:
     get_person(db, person_id)
     if account_of(db, person_id) is not None:
@@ -128,8 +136,13 @@ def create_account(
         errors["password"] = problem
     if errors:
         raise Invalid(errors)
-    account = Account(person_id=person_id, email=email, password_hash=hash_password(password), is_admin=is_admin,
-                      password_changed_at=utcnow())
+    account = Account(
+        person_id=person_id,
+        email=email,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        password_changed_at=utcnow(),
+    )
     db.add(account)
     db.flush()
     audit.record(db, actor, "create", "account", account.id, summary=email)
@@ -152,7 +165,11 @@ def set_disabled(db: Session, actor: Actor, person_id: uuid.UUID, disabled: bool
 
 
 def add_position(
-    db: Session, actor: Actor, person_id: uuid.UUID, organisation_id: uuid.UUID, position: str,
+    db: Session,
+    actor: Actor,
+    person_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    position: str,
     start_date: dt.date | None = None,
 ) -> StaffPosition:
     get_person(db, person_id)
@@ -163,8 +180,12 @@ def add_position(
         errors["organisation_id"] = gettext("Choose one of the options.")
     if errors:
         raise Invalid(errors)
-    staff = StaffPosition(person_id=person_id, organisation_id=organisation_id, position=position,
-                          start_date=start_date or today_tokyo())
+    staff = StaffPosition(
+        person_id=person_id,
+        organisation_id=organisation_id,
+        position=position,
+        start_date=start_date or today_tokyo(),
+    )
     db.add(staff)
     db.flush()
     audit.record_change(db, actor, staff, None)

@@ -27,7 +27,11 @@ class ProtectionOrder(Archivable, Timestamped, table=True):
     recorded_by_id: uuid.UUID | None = fk("person.id", nullable=True, index=False)
 
     def is_active(self, on: dt.date) -> bool:
-        return self.archived_at is None and self.start_date <= on and (self.end_date is None or self.end_date > on)
+        return (
+            self.archived_at is None
+            and self.start_date <= on
+            and (self.end_date is None or self.end_date > on)
+        )
 
 
 class ConsentKind(StrEnum):

@@ -45,12 +45,22 @@ def team_members(db: Session, access: ChildAccess, *, include_former: bool = Fal
     members = [_member_out(access, membership, person, disclosed) for membership, person in rows]
     for category in sorted(disclosed):
         if access.policy.categories[category].audit_reads:
-            audit.record(db, access.actor, "read", "team", access.child_id, child_id=access.child_id,
-                         category=category.value, summary="team contact details")
+            audit.record(
+                db,
+                access.actor,
+                "read",
+                "team",
+                access.child_id,
+                child_id=access.child_id,
+                category=category.value,
+                summary="team contact details",
+            )
     return members
 
 
-def _member_out(access: ChildAccess, membership: TeamMembership, person: Person, disclosed: set[Category]) -> MemberOut:
+def _member_out(
+    access: ChildAccess, membership: TeamMembership, person: Person, disclosed: set[Category]
+) -> MemberOut:
     role = TeamRole(membership.role)
     out = MemberOut(
         membership_id=membership.id,
@@ -100,12 +110,17 @@ def add_member(
     if existing is not None:
         raise Invalid({"person_id": gettext("This person already has this role on the team.")})
     membership = TeamMembership(
-        child_id=access.child_id, person_id=person_id, role=role, start_date=start_date, added_by_id=access.person_id
+        child_id=access.child_id,
+        person_id=person_id,
+        role=role,
+        start_date=start_date,
+        added_by_id=access.person_id,
     )
     db.add(membership)
     db.flush()
-    audit.record_change(db, access.actor, membership, None, child_id=access.child_id,
-                        category=Category.BASIC_PROFILE.value)
+    audit.record_change(
+        db, access.actor, membership, None, child_id=access.child_id, category=Category.BASIC_PROFILE.value
+    )
     return membership
 
 
@@ -126,6 +141,7 @@ def end_membership(
     membership.end_date = end_date
     db.add(membership)
     db.flush()
-    audit.record_change(db, access.actor, membership, before, child_id=access.child_id,
-                        category=Category.BASIC_PROFILE.value)
+    audit.record_change(
+        db, access.actor, membership, before, child_id=access.child_id, category=Category.BASIC_PROFILE.value
+    )
     return membership

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import WebSession
 from app.accounts.sessions import hash_session_value
-from tests.support import PortalClient, Personas, email
+from tests.support import Personas, PortalClient, email
 
 
 def test_sign_in_page_is_japanese_by_default(personas: Personas) -> None:
@@ -93,6 +93,8 @@ def test_change_without_csrf_token_is_refused(personas: Personas) -> None:
 def test_next_is_only_followed_within_the_site(personas: Personas) -> None:
     client = personas.anonymous()
     client.remember_csrf(client.get("/sign-in").text)
-    response = client.form("/sign-in", {"email": email("foster2"), "password": "nagano-qpi-demo",
-                                        "next": "https://evil.example/"})
+    response = client.form(
+        "/sign-in",
+        {"email": email("foster2"), "password": "nagano-qpi-demo", "next": "https://evil.example/"},
+    )
     assert response.headers["location"] == "/children"

@@ -37,7 +37,9 @@ def test_every_route_has_a_policy_guard(tmp_path) -> None:  # type: ignore[no-un
 
 def test_no_route_escapes_the_walk(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = _app(tmp_path)
-    others = {r.path for r in all_routes(app) if isinstance(r, Mount | Route) and r.path not in NON_API_ROUTES}
+    others = {
+        r.path for r in all_routes(app) if isinstance(r, Mount | Route) and r.path not in NON_API_ROUTES
+    }
     api_paths = {r.path for r in api_routes(app)}
     assert others <= api_paths, f"routes the guard test cannot inspect: {others - api_paths}"
     assert len(api_paths) > 30

@@ -1,0 +1,65 @@
+"""The qpi command, run as a user runs it, against a database of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from tests.conftest import settings_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def qpi(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QPI_DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3",
+        "QPI_DATA_DIR": str(tmp_path),
+        "QPI_ENV": "development",
+        "LANG": "C.UTF-8",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_then_token_opens_the_api(tmp_path: Path) -> None:
+    first = qpi(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "Demo data loaded" in first.stdout and "parent2@example.jp" in first.stdout
+    again = qpi(tmp_path, "demo", "--quiet")
+    assert "nothing changed" in again.stdout
+    token = qpi(tmp_path, "token", "create", "--email", "foster1@example.jp")
+    assert token.returncode == 0 and token.stdout.startswith("qpi_")
+    app = create_app(settings_for(f"sqlite:///{tmp_path}/cli.sqlite3", tmp_path))
+    me = TestClient(app).get("/api/v1/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"})
+    assert me.status_code == 200 and me.json()["email"] == "foster1@example.jp"
+    app.state.engine.dispose()
+
+
+def test_token_for_unknown_person_fails_clearly(tmp_path: Path) -> None:
+    assert qpi(tmp_path, "migrate").returncode == 0
+    result = qpi(tmp_path, "token", "create", "--email", "nobody@example.jp")
+    assert result.returncode == 2 and "no enabled account" in result.stderr
+
+
+def test_create_admin_refuses_a_common_password_then_works(tmp_path: Path) -> None:
+    assert qpi(tmp_path, "migrate").returncode == 0
+    weak = qpi(tmp_path, "create-admin", "--email", "root@example.jp", "--password", "password123")
+    assert weak.returncode == 2 and "よく使われている" in weak.stderr
+    ok = qpi(
+        tmp_path, "create-admin", "--email", "root@example.jp", "--password", "a long and unusual phrase"
+    )
+    assert ok.returncode == 0, ok.stderr
