@@ -53,3 +53,19 @@ def get_session(request: Request) -> Iterator[Session]:
 
 # scope="function": commit before the response is sent, so a failed commit is never reported as success.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+class HardDeleteRefused(RuntimeError):
+    """Case records are archived with a reason, never deleted (records of adopted children are kept
+    for good: the right to know one's origins)."""
+
+
+def _refuse_hard_deletes(session: Session, _context: object, _instances: object) -> None:
+    from app.modeling import Archivable
+
+    for record in session.deleted:
+        if isinstance(record, Archivable):
+            raise HardDeleteRefused(f"{type(record).__name__} records are archived, never deleted")
+
+
+event.listen(Session, "before_flush", _refuse_hard_deletes)

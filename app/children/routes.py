@@ -108,6 +108,19 @@ async def child_edit(request: Request, access: ChildScope, db: DbSession) -> Res
     return redirect(request, f"/children/{access.child_id}")
 
 
+@router.post("/children/{child_id}/archive")
+def child_archive(
+    request: Request, access: ChildScope, db: DbSession, reason: Annotated[str, Form()] = ""
+) -> Response:
+    try:
+        service.archive_child(db, access, reason)
+    except Invalid as invalid:
+        flash(request, " ".join(invalid.errors.values()), "error")
+        return redirect(request, f"/children/{access.child_id}/edit")
+    flash(request, gettext("The child's record was archived. It is kept, and no longer listed."))
+    return redirect(request, "/children")
+
+
 # --- Placements ----------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from app.children.schemas import (
 )
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import age_in_years, gettext, today_tokyo
+from app.modeling import utcnow
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind
 from app.people.models import Household, Person
 from app.teams.models import TeamMembership
@@ -275,6 +276,29 @@ def _child_errors(wanted: dict[str, object]) -> dict[str, str]:
     if isinstance(birth, dt.date) and birth > today_tokyo():
         errors["date_of_birth"] = gettext("The date of birth cannot be in the future.")
     return errors
+
+
+def archive_child(db: Session, access: ChildAccess, reason: str) -> Child:
+    """Close a child's record: hidden from lists, kept for good, with the reason."""
+    if not access.can_manage(Category.BASIC_PROFILE):
+        raise NotFound()
+    if not reason.strip():
+        raise Invalid({"reason": gettext("Say why the record is archived.")})
+    child = load_child(db, access)
+    before = audit.snapshot(child)
+    child.archived_at, child.archive_reason = utcnow(), reason.strip()[:500]
+    db.add(child)
+    db.flush()
+    audit.record_change(
+        db,
+        access.actor,
+        child,
+        before,
+        action="archive",
+        child_id=child.id,
+        category=Category.BASIC_PROFILE.value,
+    )
+    return child
 
 
 def add_placement(db: Session, access: ChildAccess, data: PlacementCreate) -> Placement:
