@@ -116,6 +116,26 @@ def create_admin(email: str, family_name: str, password: str) -> None:
     click.echo(f"Administrator {email} created.")
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="Send what is due, then exit (for cron or tests).")
+def worker(once: bool) -> None:
+    """Send queued e-mail and run the periodic jobs (reminders). Several may run at once."""
+    import signal
+
+    from app.notifications.worker import Worker
+
+    settings = get_settings()
+    runner = Worker(_engine(), settings)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    click.echo(f"QPI worker {runner.identity} started.")
+    try:
+        report = runner.run(until_idle=once)
+    except KeyboardInterrupt:
+        runner.stop()
+        return
+    click.echo(f"Sent {report.sent}, to retry {report.retried}, given up {report.failed}.")
+
+
 @main.group()
 def token() -> None:
     """Personal API tokens."""

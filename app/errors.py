@@ -30,6 +30,12 @@ class NotSignedIn(DomainError):
     status_code = 401
 
 
+class MustEnrolSecondFactor(DomainError):
+    """A staff member signed in with a password but has no second factor yet."""
+
+    status_code = 303
+
+
 class Conflict(DomainError):
     """Someone else changed the record meanwhile; details carry both versions."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -18,7 +20,7 @@ from app.accounts.sessions import ServerSessionMiddleware
 from app.audit.service import Origin, current_origin
 from app.config import BASE_DIR, Settings, get_settings
 from app.db import make_engine
-from app.errors import DomainError, Invalid, NotSignedIn
+from app.errors import DomainError, Invalid, MustEnrolSecondFactor, NotSignedIn
 from app.i18n import LANGUAGE_COOKIE, N_, gettext, negotiate, normalise_locale, set_locale
 from app.web import is_htmx, render, sign_in_url
 
@@ -29,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.resolved_secret_key()  # refuses to start in production without a real secret
     app = FastAPI(
+        lifespan=_lifespan,
         title="QPI team portal API",
         version="1",
         openapi_url="/api/openapi.json",
@@ -48,16 +51,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Runs the outbox worker in a thread of the web process unless told not to."""
+    from app.notifications.worker import Worker
+
+    settings: Settings = app.state.settings
+    worker = Worker(app.state.engine, settings) if settings.worker_in_process else None
+    if worker is not None:
+        worker.start_thread()
+    yield
+    if worker is not None:
+        worker.stop()
+
+
 def _include_routers(app: FastAPI) -> None:
+    from app.accounts import account_routes, oidc_routes, reset_routes
     from app.accounts import routes as accounts_routes
     from app.admin import routes as admin_routes
     from app.api import docs as api_docs
+    from app.caseinfo import routes as caseinfo_routes
     from app.children import api as children_api
     from app.children import routes as children_routes
     from app.health import router as health_router
+    from app.sharing import routes as sharing_routes
+    from app.teams import routes as team_routes
 
     app.include_router(health_router)
     app.include_router(accounts_routes.router)
+    app.include_router(oidc_routes.router)
+    app.include_router(account_routes.router)
+    app.include_router(reset_routes.router)
+    app.include_router(team_routes.router)
+    app.include_router(sharing_routes.router)
+    app.include_router(caseinfo_routes.router)
+    app.include_router(caseinfo_routes.api)
     app.include_router(children_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(children_api.router)
@@ -153,6 +181,10 @@ ERROR_TITLES = {
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, MustEnrolSecondFactor):
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": "/account/two-factor"})
+            return RedirectResponse("/account/two-factor", status_code=303)
         if isinstance(exc, NotSignedIn) and not _wants_json(request):
             if is_htmx(request):
                 return Response(status_code=204, headers={"HX-Redirect": sign_in_url(request)})

@@ -1,9 +1,18 @@
 """Imports every table so that SQLModel.metadata knows them all (Alembic, tests)."""
 
-from app.accounts.models import Account, ApiToken, WebSession
+from app.accounts.models import (
+    Account,
+    ApiToken,
+    IdentityLink,
+    Invitation,
+    PasswordReset,
+    SignInAttempt,
+    WebSession,
+)
 from app.audit.models import AuditEvent
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
+from app.notifications.models import Notification, OutboxMessage
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, HouseholdMember, Person
 from app.sharing.models import Consent, PolicyOverride, ProtectionOrder
@@ -18,11 +27,17 @@ __all__ = [
     "Consent",
     "Household",
     "HouseholdMember",
+    "IdentityLink",
+    "Invitation",
+    "Notification",
     "Organisation",
+    "OutboxMessage",
+    "PasswordReset",
     "Person",
     "Placement",
     "PolicyOverride",
     "ProtectionOrder",
+    "SignInAttempt",
     "StaffPosition",
     "TeamMembership",
     "WebSession",

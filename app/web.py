@@ -142,6 +142,15 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value
 
 
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def sign_in_url(request: Request) -> str:
+    """The sign-in page, coming back here after; it says why, when a session has just ended."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return "/sign-in?next=" + quote(target, safe="")
+    url = "/sign-in?next=" + quote(target, safe="")
+    state = request.scope.get("qpi.session")
+    if state is not None and state.expired_reason:
+        url += f"&ended={quote(state.expired_reason)}"
+    return url

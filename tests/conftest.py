@@ -29,6 +29,7 @@ from app.db import make_engine
 from app.demo.loader import load_demo
 from app.main import create_app
 from app.migrate import upgrade
+from tests.mailserver import SmtpServer
 from tests.support import Personas
 
 PG_ENV = "QPI_TEST_DATABASE_URL"
@@ -63,6 +64,8 @@ def _redact(url: str) -> str:
 
 @dataclass
 class TestDatabase:
+    __test__ = False  # a helper, not a test class
+
     kind: str
     url: str
     admin_url: str | None = None  # PostgreSQL: where CREATE/DROP DATABASE is run
@@ -188,3 +191,32 @@ def personas(app: FastAPI) -> Personas:
 @pytest.fixture
 def fresh_personas(fresh_app: FastAPI) -> Personas:
     return Personas(fresh_app)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on localhost for this test."""
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(database: TestDatabase, app: FastAPI, tmp_path: Path, smtp: SmtpServer) -> Iterator[FastAPI]:
+    """Like fresh_app, with the portal's SMTP settings pointing at the test's SMTP server."""
+    app.state.engine.dispose()
+    copy = database.copy(tmp_path)
+    application = create_app(
+        settings_for(
+            copy.url, tmp_path, smtp_host="127.0.0.1", smtp_port=smtp.port, base_url="https://testserver"
+        )
+    )
+    yield application
+    application.state.engine.dispose()
+    copy.drop()
+
+
+def deliver_mail(application: FastAPI) -> None:
+    """What the worker does: send everything due in the outbox."""
+    from app.notifications.outbox import send_due
+
+    send_due(application.state.engine, application.state.settings, "test-worker")

@@ -4,13 +4,18 @@ to the ASGI app (sign-in form, session cookie, CSRF token; or a bearer token for
 from __future__ import annotations
 
 import re
+import secrets
+import time
 import uuid
 from typing import Any
 
+import pyotp
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.accounts import sessions
+from app.accounts.models import Account
 from app.accounts.tokens import create_token
 from app.demo.loader import demo_id
 from app.demo.people import DEMO_PASSWORD
@@ -56,21 +61,54 @@ class Personas:
         return PortalClient(self.app, base_url="https://testserver", follow_redirects=False)
 
     def sign_in(self, email_address: str, password: str = DEMO_PASSWORD) -> PortalClient:
-        """A fresh client signed in through the sign-in form."""
+        """A fresh client signed in through the sign-in form (and the code step, for staff)."""
         client = self.anonymous()
         client.remember_csrf(client.get("/sign-in").text)
         response = client.form(
             "/sign-in", {"email": email_address, "password": password, "next": "/children"}
         )
+        if response.headers.get("location") == "/sign-in/code":
+            response = client.form("/sign-in/code", {"code": self.next_code(email_address)})
         assert response.status_code == 303, f"sign-in of {email_address} failed: {response.status_code}"
         client.remember_csrf(client.get("/account").text)
         return client
 
+    def next_code(self, email_address: str) -> str:
+        """A code the account has not used yet (codes cannot be replayed, and tests sign in quickly)."""
+        with Session(self.app.state.engine) as db:
+            account = db.exec(select(Account).where(Account.email == email_address)).one()
+            assert account.totp_secret
+            totp = pyotp.TOTP(account.totp_secret)
+            current = int(time.time() // totp.interval)
+            step = max(current - 1, (account.totp_last_step or 0) + 1)
+            assert step <= current + 1, "more sign-ins in one minute than codes allow"
+            return totp.generate_otp(step)
+
     def client(self, key: str) -> PortalClient:
-        """A signed-in client for a demo persona (by key, e.g. "caseworker1"), reused within a test."""
+        """A signed-in client for a demo persona (by key, e.g. "caseworker1"), reused within a test.
+        The session is opened directly; the tests of signing in itself use sign_in()."""
         if key not in self._clients:
-            self._clients[key] = self.sign_in(email(key))
+            self._clients[key] = self.session_for(email(key))
         return self._clients[key]
+
+    def session_for(self, email_address: str) -> PortalClient:
+        settings = self.app.state.settings
+        csrf = secrets.token_urlsafe(32)
+        with Session(self.app.state.engine) as db:
+            account = db.exec(select(Account).where(Account.email == email_address)).one()
+            value = sessions.create_session(
+                db,
+                person_id=account.person_id,
+                idle_minutes=settings.session_idle_minutes_staff,
+                absolute_hours=settings.session_absolute_hours,
+                data={"csrf": csrf, "locale": account.locale, "method": "test"},
+            )
+            db.commit()
+        client = self.anonymous()
+        # http.cookiejar files a host without a dot under "<host>.local".
+        client.cookies.set(settings.session_cookie_name, value, domain="testserver.local")
+        client.csrf = csrf
+        return client
 
     def token(self, key: str) -> str:
         if key not in self._tokens:

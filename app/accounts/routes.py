@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Annotated
 
+import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import service
 from app.accounts.models import Account
-from app.accounts.tokens import create_token, list_tokens, revoke_token
-from app.authz.guards import CurrentActor, Public, optional_actor
+from app.authz.guards import Public, optional_actor
 from app.db import DbSession
-from app.errors import Invalid
 from app.i18n import LANGUAGE_COOKIE, N_, gettext
-from app.web import flash, redirect, render, safe_next
+from app.modeling import utcnow
+from app.web import client_ip, flash, redirect, render, safe_next
 
 router = APIRouter()
 
@@ -24,6 +25,8 @@ EXPIRED_MESSAGES = {
     "absolute": N_("Your session reached its maximum length. Please sign in again."),
     "disabled": N_("Your account was disabled. Ask your caseworker or administrator."),
     "password_changed": N_("Your password was changed, so this device was signed out."),
+    "email_changed": N_("Your sign-in e-mail was changed, so this device was signed out."),
+    "second_factor_changed": N_("Your second factor was changed, so this device was signed out."),
 }
 
 
@@ -34,13 +37,14 @@ def home(request: Request, _: Public, db: DbSession) -> Response:
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, _: Public, db: DbSession, next: str = "/children") -> Response:
+def sign_in_page(
+    request: Request, _: Public, db: DbSession, next: str = "/children", ended: str = ""
+) -> Response:
     if optional_actor(request, db) is not None:
         return RedirectResponse(safe_next(next, "/children"), status_code=303)
-    state = request.scope["qpi.session"]
-    notice = (
-        gettext(EXPIRED_MESSAGES[state.expired_reason]) if state.expired_reason in EXPIRED_MESSAGES else ""
-    )
+    # Why the last session ended: known to the middleware, or passed along by the redirect.
+    reason = request.scope["qpi.session"].expired_reason or ended
+    notice = gettext(EXPIRED_MESSAGES[reason]) if reason in EXPIRED_MESSAGES else ""
     return render(request, "accounts/sign_in.html", _sign_in_context(request, next=next, notice=notice))
 
 
@@ -69,8 +73,11 @@ def sign_in(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/children",
 ) -> Response:
-    account = service.check_password(db, email, password)
-    if account is None:
+    settings = request.app.state.settings
+    outcome = service.attempt_password(db, settings, email, password, client_ip(request))
+    if outcome.locked_minutes:
+        return _too_many(request, outcome.locked_minutes)
+    if outcome.account is None:
         error = gettext("The e-mail address or the password is not correct.")
         return render(
             request,
@@ -78,8 +85,85 @@ def sign_in(
             _sign_in_context(request, email=email, error=error, next=next),
             status_code=401,
         )
-    service.begin_session(db, request, request.app.state.settings, account, method="password")
+    if outcome.needs_code:
+        request.session[PENDING] = {
+            "account_id": str(outcome.account.id),
+            "next": safe_next(next, "/children"),
+            "at": utcnow().isoformat(),
+        }
+        return redirect(request, "/sign-in/code")
+    service.begin_session(db, request, settings, outcome.account, method="password")
     return redirect(request, safe_next(next, "/children"))
+
+
+def _too_many(request: Request, minutes: int) -> Response:
+    message = gettext(
+        "Too many attempts. Wait %(minutes)d minutes and try again, or choose a new password with "
+        "“Forgot your password?”.",
+        minutes=minutes,
+    )
+    return render(request, "accounts/sign_in.html", _sign_in_context(request, error=message), status_code=429)
+
+
+PENDING = "pending_sign_in"
+PENDING_MINUTES = 5
+
+
+def _pending(request: Request) -> dict[str, str] | None:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return None
+    started = dt.datetime.fromisoformat(pending["at"])
+    if utcnow() - started > dt.timedelta(minutes=PENDING_MINUTES):
+        request.session.pop(PENDING, None)
+        return None
+    return dict(pending)
+
+
+@router.get("/sign-in/code")
+def sign_in_code_page(request: Request, _: Public, db: DbSession) -> Response:
+    pending = _pending(request)
+    if pending is None:
+        flash(request, gettext("Please sign in again: the code step took too long."), "info")
+        return RedirectResponse("/sign-in", status_code=303)
+    return render(
+        request, "accounts/sign_in_code.html", {"error": "", "demo_code": _demo_code(request, db, pending)}
+    )
+
+
+def _demo_code(request: Request, db: DbSession, pending: dict[str, str]) -> str:
+    """In development only, the demo staff accounts' current code is shown, so the demo takes a minute."""
+    from app.demo.people import DEMO_TOTP_SECRET, demo_sign_ins
+
+    if not request.app.state.settings.is_development:
+        return ""
+    account = db.get(Account, uuid.UUID(pending["account_id"]))
+    if account is None or account.email not in {d.email for d in demo_sign_ins()}:
+        return ""
+    return pyotp.TOTP(DEMO_TOTP_SECRET).now()
+
+
+@router.post("/sign-in/code")
+def sign_in_code(request: Request, _: Public, db: DbSession, code: Annotated[str, Form()] = "") -> Response:
+    pending = _pending(request)
+    if pending is None:
+        flash(request, gettext("Please sign in again: the code step took too long."), "info")
+        return redirect(request, "/sign-in")
+    settings = request.app.state.settings
+    outcome = service.attempt_code(db, settings, uuid.UUID(pending["account_id"]), code, client_ip(request))
+    if outcome.locked_minutes:
+        request.session.pop(PENDING, None)
+        return _too_many(request, outcome.locked_minutes)
+    if outcome.account is None:
+        error = gettext("This code is not right. Check the time on your phone and try the newest code.")
+        return render(
+            request,
+            "accounts/sign_in_code.html",
+            {"error": error, "demo_code": _demo_code(request, db, pending)},
+            status_code=401,
+        )
+    service.begin_session(db, request, settings, outcome.account, method="password")
+    return redirect(request, pending["next"])
 
 
 @router.post("/sign-out")
@@ -107,65 +191,3 @@ def switch_language(
         secure=request.app.state.settings.secure_cookies,
     )
     return response
-
-
-@router.get("/account")
-def account_page(request: Request, actor: CurrentActor, db: DbSession) -> Response:
-    return render(request, "accounts/account.html", _account_context(db, actor))
-
-
-def _account_context(db: DbSession, actor: CurrentActor, **extra: object) -> dict[str, object]:
-    account = db.get(Account, actor.account_id)
-    context: dict[str, object] = {
-        "account": account,
-        "tokens": list_tokens(db, actor.person_id),
-        "errors": {},
-        "new_token": None,
-    }
-    context.update(extra)
-    return context
-
-
-@router.post("/account/password")
-def account_password(
-    request: Request,
-    actor: CurrentActor,
-    db: DbSession,
-    current_password: Annotated[str, Form()] = "",
-    new_password: Annotated[str, Form()] = "",
-    confirm_password: Annotated[str, Form()] = "",
-) -> Response:
-    try:
-        service.change_password(db, actor, current_password, new_password, confirm_password)
-    except Invalid as invalid:
-        return render(
-            request,
-            "accounts/account.html",
-            _account_context(db, actor, errors=invalid.errors),
-            status_code=422,
-        )
-    flash(request, gettext("Your password was changed. Other devices were signed out."))
-    return redirect(request, "/account")
-
-
-@router.post("/account/tokens")
-def account_token_create(
-    request: Request, actor: CurrentActor, db: DbSession, token_name: Annotated[str, Form()] = ""
-) -> Response:
-    name = token_name.strip()
-    if not name:
-        errors = {"token_name": gettext("Give the token a name, e.g. the program that will use it.")}
-        return render(
-            request, "accounts/account.html", _account_context(db, actor, errors=errors), status_code=422
-        )
-    _token, value = create_token(db, actor.person_id, name)
-    return render(request, "accounts/account.html", _account_context(db, actor, new_token=value))
-
-
-@router.post("/account/tokens/{token_id}/revoke")
-def account_token_revoke(
-    request: Request, token_id: uuid.UUID, actor: CurrentActor, db: DbSession
-) -> Response:
-    if revoke_token(db, actor.person_id, token_id):
-        flash(request, gettext("The token was revoked. Programs using it can no longer sign in."))
-    return redirect(request, "/account")

@@ -62,7 +62,7 @@ def load_session(engine: Engine, cookie_value: str | None) -> tuple[WebSession |
     if not cookie_value:
         return None, None
     now = utcnow()
-    with Session(engine) as db:
+    with Session(engine, expire_on_commit=False) as db:
         record = db.get(WebSession, hash_session_value(cookie_value))
         if record is None:
             return None, None

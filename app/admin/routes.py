@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from app.accounts.oidc import links_of
 from app.authz.guards import AdminActor
 from app.db import DbSession
 from app.errors import Conflict, Invalid
@@ -22,7 +23,14 @@ from app.web import flash, redirect, render
 router = APIRouter(prefix="/admin")
 
 ORG_FIELDS = ("name", "kind", "region", "address", "phone")
-PERSON_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email", "phone")
+NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
+PERSON_FIELDS = (*NAME_FIELDS, "email", "phone")
+
+
+def _contact_fields_shown(db: DbSession, person_id: uuid.UUID) -> bool:
+    """Administrators read no case content: a family's contact details stay with the child's team.
+    Staff contact details are work details, which administrators keep."""
+    return bool(people.positions_of(db, person_id))
 
 
 def _vocab() -> dict[str, Any]:
@@ -156,12 +164,15 @@ def person_page(request: Request, person_id: uuid.UUID, actor: AdminActor, db: D
 
 def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
     person = people.get_person(db, person_id)
+    shown = _contact_fields_shown(db, person_id)
     return {
+        "contact_shown": shown,
         "person": person,
         "account": people.account_of(db, person_id),
         "staff_positions": people.positions_of(db, person_id),
+        "identity_links": links_of(db, person_id),
         "organisations": [(str(o.id), o.name) for o in orgs.list_organisations(db)],
-        "values": {k: getattr(person, k) for k in (*PERSON_FIELDS, "version")},
+        "values": {k: getattr(person, k) for k in (*(PERSON_FIELDS if shown else NAME_FIELDS), "version")},
         "errors": {},
         "conflict": None,
         **_vocab(),
@@ -171,7 +182,8 @@ def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[s
 
 @router.post("/people/{person_id}/edit")
 async def person_update(request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
-    values = await _form_values(request, (*PERSON_FIELDS, "version"))
+    fields = PERSON_FIELDS if _contact_fields_shown(db, person_id) else NAME_FIELDS
+    values = await _form_values(request, (*fields, "version"))
     try:
         people.update_person(
             db, actor, person_id, people.PersonIn.model_validate(values), _int(values.get("version"))

@@ -111,7 +111,12 @@ class ChildAccess:
         """Hard rule: under a protection order, only one's own appointments show time and place."""
         return not self.under_protection_order or self.person_id in participant_ids
 
+    @property
+    def can_invite(self) -> bool:
+        return bool(self.roles & self.policy.inviting_roles)
+
     def role_level(self, role: TeamRole, category: Category) -> Level:
+        category = Category(category)
         level = self.policy.level(role, category)
         if (
             category is Category.FOSTER_CONTACT
@@ -122,6 +127,7 @@ class ChildAccess:
         return level
 
     def level(self, category: Category) -> Level:
+        category = Category(category)  # a plain string from a template must not slip past the hard rules
         if self.under_protection_order and category in (Category.WHEREABOUTS, Category.FOSTER_CONTACT):
             return Level.NONE
         return max((self.role_level(role, category) for role in self.roles), default=Level.NONE)

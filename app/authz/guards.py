@@ -20,7 +20,7 @@ from app.authz.actor import Actor
 from app.authz.policy import SharingPolicy
 from app.authz.scope import child_access, load_policy
 from app.db import DbSession
-from app.errors import Forbidden, NotFound, NotSignedIn
+from app.errors import Forbidden, MustEnrolSecondFactor, NotFound, NotSignedIn
 from app.i18n import gettext
 
 GUARD_ATTRIBUTE = "__qpi_guard__"
@@ -69,10 +69,17 @@ def public() -> None:
     """Open to anyone: sign-in pages, health checks, the language switch."""
 
 
+# Until a staff member has set up their second factor, only these pages open.
+ENROLMENT_PATHS = ("/account/two-factor", "/sign-out", "/language")
+
+
 @guard("signed_in")
-def signed_in(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+def signed_in(request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise NotSignedIn(gettext("Please sign in."))
+    enrolling = actor.via == "session" and request.session.get("must_enrol_totp")
+    if enrolling and not request.url.path.startswith(ENROLMENT_PATHS):
+        raise MustEnrolSecondFactor()
     return actor
 
 

@@ -111,6 +111,9 @@ class SharingPolicy:
     matrix: Mapping[tuple[TeamRole, Category], Level]
     hard_rules: Mapping[str, Text]
     centre_wide_positions: frozenset[str]
+    inviting_roles: frozenset[TeamRole] = frozenset()
+    invitable_roles: tuple[TeamRole, ...] = ()
+    access_log_roles: frozenset[TeamRole] = frozenset()
     # Cells an administrator changed for this deployment: (role, category) -> default level.
     overridden: Mapping[tuple[TeamRole, Category], Level] = field(default_factory=dict)
 
@@ -135,6 +138,9 @@ class SharingPolicy:
             matrix=matrix,
             hard_rules=self.hard_rules,
             centre_wide_positions=self.centre_wide_positions,
+            inviting_roles=self.inviting_roles,
+            invitable_roles=self.invitable_roles,
+            access_log_roles=self.access_log_roles,
             overridden=overridden,
         )
 
@@ -177,7 +183,9 @@ def parse_policy(raw: Mapping[str, object]) -> SharingPolicy:
     if missing:
         raise ValueError(f"sharing policy lacks categories: {sorted(missing)}")
     centre_wide = raw.get("centre_wide", {})
-    assert isinstance(centre_wide, dict)
+    invitations = raw.get("invitations", {})
+    access_log = raw.get("access_log", {})
+    assert isinstance(centre_wide, dict) and isinstance(invitations, dict) and isinstance(access_log, dict)
     return SharingPolicy(
         levels=levels,
         categories=categories,
@@ -185,6 +193,9 @@ def parse_policy(raw: Mapping[str, object]) -> SharingPolicy:
         matrix=matrix,
         hard_rules={k: _text(v) for k, v in hard_raw.items()},
         centre_wide_positions=frozenset(centre_wide.get("positions", [])),
+        inviting_roles=frozenset(TeamRole(r) for r in invitations.get("inviting_roles", [])),
+        invitable_roles=tuple(TeamRole(r) for r in invitations.get("invitable_roles", [])),
+        access_log_roles=frozenset(TeamRole(r) for r in access_log.get("roles", [])),
     )
 
 

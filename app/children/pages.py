@@ -10,13 +10,16 @@ from app.authz.access import ChildAccess
 from app.authz.actor import Actor
 from app.authz.policy import Category, SharingPolicy, TeamRole
 from app.authz.scope import centre_wide_org_ids
-from app.authz.visibility import audience_for_category, team_viewers
+from app.authz.visibility import audience_for_category, describe_viewer, team_viewers
+from app.caseinfo import service as caseinfo
 from app.children import service
 from app.children.models import EndReason, PlacementKind
 from app.errors import NotFound
 from app.forms import blank_to_none, field_errors
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind, StaffPosition
 from app.people.models import Household, Person
+from app.sharing import service as sharing
+from app.teams import invitations
 from app.teams import service as team_service
 from app.web import label
 
@@ -45,6 +48,7 @@ def child_page_context(db: Session, access: ChildAccess) -> dict[str, Any]:
     detail = service.child_detail(db, access, what="child page")
     child = service.load_child(db, access)
     viewers = team_viewers(db, child, access.policy, access.on)
+    household = sharing.consent_household(db, access)
     context: dict[str, Any] = {
         "access": access,
         "child": detail,
@@ -58,7 +62,17 @@ def child_page_context(db: Session, access: ChildAccess) -> dict[str, Any]:
             if access.policy.roles[r].is_professional
         ],
         "can_manage_case": access.can_manage(Category.BASIC_PROFILE),
+        "invitations": invitations.pending_invitations(db, access),
+        "item_groups": caseinfo.items_by_category(db, access, viewers),
+        "can_consent": household is not None and access.can_manage(Category.FOSTER_CONTACT),
+        "consent_given": access.foster_contact_consent,
+        "orders": sharing.protection_orders(db, access),
+        "can_manage_orders": access.can_manage(Category.LEGAL),
+        "can_ask_why": access.is_professional,
+        "can_read_log": sharing.may_read_access_log(access),
     }
+    if context["can_manage_orders"]:
+        context["order_people"] = [(str(pid), name) for pid, name in sharing.family_members(db, access)]
     if context["can_manage_case"]:
         context["staff_choices"] = staff_choices(db)
     return context
@@ -103,3 +117,12 @@ def placement_form_context(
         "households": [(str(h.id), h.name) for h in households],
         **extra,
     }
+
+
+def team_choices(db: Session, access: ChildAccess) -> list[tuple[str, str]]:
+    """Current team members, named as the reader may know them, for the "why" question."""
+    child = service.load_child(db, access)
+    return [
+        (str(v.person_id), describe_viewer(v, access))
+        for v in team_viewers(db, child, access.policy, access.on)
+    ]

@@ -19,7 +19,6 @@ from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
 from app.db import DbSession
 from app.errors import Conflict, Invalid
 from app.i18n import gettext, today_tokyo
-from app.teams import service as team_service
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter()
@@ -75,6 +74,7 @@ def _edit_context(access: ChildAccess, values: dict[str, Any], **extra: Any) -> 
 
 @router.post("/children/{child_id}/edit")
 async def child_edit(request: Request, access: ChildScope, db: DbSession) -> Response:
+    pages.require(access, Category.BASIC_PROFILE)  # the policy first, then the input
     form = dict((await request.form()).items())
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
@@ -142,6 +142,8 @@ def placement_create(
     facility_id: Annotated[str, Form()] = "",
     agency_id: Annotated[str, Form()] = "",
 ) -> Response:
+    pages.require(access, Category.BASIC_PROFILE)
+    pages.require(access, Category.WHEREABOUTS)
     values = {
         "kind": kind,
         "start_date": start_date,
@@ -180,6 +182,7 @@ def placement_end(
     end_reason: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
 ) -> Response:
+    pages.require(access, Category.BASIC_PROFILE)
     try:
         data = PlacementEnd(version=version, end_date=dt.date.fromisoformat(end_date), end_reason=end_reason)
         service.end_placement(db, access, placement_id, data)
@@ -197,54 +200,3 @@ def _problem_text(problem: Exception) -> str:
     if isinstance(problem, Conflict):
         return problem.message
     return gettext("Enter a date.")
-
-
-# --- Team ------------------------------------------------------------------------------------
-
-
-@router.post("/children/{child_id}/team")
-def team_add(
-    request: Request,
-    access: ChildScope,
-    db: DbSession,
-    person_id: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    start_date: Annotated[str, Form()] = "",
-) -> Response:
-    try:
-        team_service.add_member(
-            db,
-            access,
-            uuid.UUID(person_id),
-            role,
-            dt.date.fromisoformat(start_date) if start_date else today_tokyo(),
-        )
-    except (ValueError, Invalid) as problem:
-        flash(
-            request,
-            _problem_text(problem) if isinstance(problem, Invalid) else gettext("Choose a person."),
-            "error",
-        )
-        return redirect(request, f"/children/{access.child_id}#team")
-    flash(request, gettext("The team member was added."))
-    return redirect(request, f"/children/{access.child_id}#team")
-
-
-@router.post("/children/{child_id}/team/{membership_id}/end")
-def team_end(
-    request: Request,
-    membership_id: uuid.UUID,
-    access: ChildScope,
-    db: DbSession,
-    end_date: Annotated[str, Form()] = "",
-    version: Annotated[int, Form()] = 0,
-) -> Response:
-    try:
-        team_service.end_membership(
-            db, access, membership_id, dt.date.fromisoformat(end_date) if end_date else today_tokyo(), version
-        )
-    except (ValueError, Invalid, Conflict) as problem:
-        flash(request, _problem_text(problem), "error")
-        return redirect(request, f"/children/{access.child_id}#team")
-    flash(request, gettext("The membership was ended. From that day the person no longer sees this child."))
-    return redirect(request, f"/children/{access.child_id}#team")

@@ -18,8 +18,9 @@ from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
 from app.demo import nagano
 from app.demo.nagano import DemoHousehold, DemoPerson, FeaturedChild
-from app.demo.people import DEMO_PASSWORD
+from app.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from app.i18n import today_tokyo
+from app.modeling import utcnow
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, HouseholdMember, Person
 from app.sharing.models import ProtectionOrder
@@ -141,6 +142,12 @@ class DemoLoader:
                 start_date=self.today - dt.timedelta(days=1500),
             )
         if spec.sign_in:
+            # Staff sign in with a second factor; the demo staff share a published secret.
+            second_factor = (
+                {"totp_secret": DEMO_TOTP_SECRET, "totp_enabled_at": utcnow()}
+                if spec.positions or spec.is_admin
+                else {}
+            )
             self.ensure(
                 Account,
                 f"account/{spec.key}",
@@ -149,6 +156,7 @@ class DemoLoader:
                 password_hash=self.password_hash(),
                 is_admin=spec.is_admin,
                 locale="ja",
+                **second_factor,
             )
         return person
 

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from app.i18n import N_
 
-DEMO_PASSWORD = "nagano-qpi-demo"
+DEMO_PASSWORD = "nagano-qpi-demo"  # published: development data only
+# Staff must use a second factor. The demo staff share this published secret; in development the
+# code step shows their current code, so the demo needs no authenticator app.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPQPIDEMONAGANO234"
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,11 @@ def update_person(db: Session, actor: Actor, person_id: uuid.UUID, data: PersonI
     if person.version != version:
         raise Conflict(
             gettext("Someone else changed this person after you opened the form."),
-            current={k: str(getattr(person, k)) for k in data.model_dump()} | {"version": person.version},
+            current={k: str(getattr(person, k)) for k in data.model_dump(exclude_unset=True)}
+            | {"version": person.version},
         )
     before = audit.snapshot(person)
-    for key, value in data.model_dump().items():
+    for key, value in data.model_dump(exclude_unset=True).items():  # only the fields the form had
         setattr(person, key, value)
     person.updated_at = utcnow()
     db.add(person)

@@ -87,17 +87,17 @@ def _member_out(
 
 
 def add_member(
-    db: Session, access: ChildAccess, person_id: uuid.UUID, role: str, start_date: dt.date
+    db: Session, access: ChildAccess, person_id: uuid.UUID | None, role: str, start_date: dt.date
 ) -> TeamMembership:
     if not access.can_manage(Category.BASIC_PROFILE):
         raise NotFound()
     errors: dict[str, str] = {}
     if role not in {r.value for r in TeamRole}:
         errors["role"] = gettext("Choose one of the options.")
-    person = db.get(Person, person_id)
+    person = db.get(Person, person_id) if person_id else None
     if person is None or person.archived_at is not None:
         errors["person_id"] = gettext("Choose a person.")
-    if errors:
+    if errors or person_id is None:
         raise Invalid(errors)
     existing = db.exec(
         select(TeamMembership).where(

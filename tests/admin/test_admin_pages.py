@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi import FastAPI
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import WebSession
 from app.demo.loader import demo_id
@@ -93,8 +93,10 @@ def test_disabling_a_person_ends_all_their_sessions(fresh_app: FastAPI) -> None:
     assert victim.get("/children").status_code == 303, "signed out at once"
     with Session(fresh_app.state.engine) as db:
         live = db.exec(
-            select(WebSession).where(WebSession.person_id == demo_id("foster2"), WebSession.ended_at == None)
-        ).all()  # noqa: E711
+            select(WebSession).where(
+                WebSession.person_id == demo_id("foster2"), col(WebSession.ended_at).is_(None)
+            )
+        ).all()
         assert live == []
     anonymous = personas.anonymous()
     anonymous.remember_csrf(anonymous.get("/sign-in").text)

@@ -1,0 +1,235 @@
+"""Information items: reading them as the policy allows (each with who can see it), adding them,
+and narrowing their audience, never widening it beyond the sharing matrix."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.authz.access import ChildAccess
+from app.authz.policy import Category
+from app.authz.visibility import Audience as Viewers
+from app.authz.visibility import Viewer, audience_for_item, team_viewers
+from app.caseinfo.models import Audience, CaseItem
+from app.children.models import Child
+from app.errors import Conflict, Invalid, NotFound
+from app.i18n import gettext
+from app.modeling import utcnow
+from app.people.models import Person
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    category: str
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=20000)
+    audience: str = Audience.TEAM.value
+    named: list[str] = []
+
+
+class ItemOut(BaseModel):
+    id: uuid.UUID
+    category: str
+    title: str
+    body: str
+    audience: str
+    author: str
+    created_at: str
+    version: int
+
+
+@dataclass
+class ItemView:
+    item: CaseItem
+    author_name: str
+    viewers: Viewers
+    can_edit: bool
+
+
+@dataclass
+class CategoryItems:
+    category: Category
+    items: list[ItemView] = field(default_factory=list)
+    can_add: bool = False
+
+
+def readable_items(db: Session, access: ChildAccess, *, what: str = "items") -> list[CaseItem]:
+    """The child's items this reader may see; audited categories log one read each."""
+    visible = [c.value for c in access.visible_categories()]
+    rows = db.exec(
+        select(CaseItem)
+        .where(
+            CaseItem.child_id == access.child_id,
+            col(CaseItem.archived_at).is_(None),
+            col(CaseItem.category).in_(visible),
+        )
+        .order_by(col(CaseItem.created_at).desc())
+    ).all()
+    items = [item for item in rows if access.can_read_item(item)]
+    for category in sorted({Category(i.category) for i in items}):
+        if access.policy.categories[category].audit_reads:
+            audit.record(
+                db,
+                access.actor,
+                "read",
+                "case_item",
+                access.child_id,
+                child_id=access.child_id,
+                category=category.value,
+                summary=what,
+            )
+    return items
+
+
+def items_by_category(db: Session, access: ChildAccess, viewers: list[Viewer]) -> list[CategoryItems]:
+    """For the child's page: every category the reader sees, in the policy's order, with its items."""
+    authors = _author_names(db, access)
+    grouped = {c: CategoryItems(c, can_add=access.can_add(c)) for c in Category if access.can_see(c)}
+    for item in readable_items(db, access, what="child page"):
+        view = ItemView(
+            item=item,
+            author_name=authors.get(item.author_id, ""),
+            viewers=audience_for_item(viewers, access.policy, item),
+            can_edit=item.author_id == access.person_id or access.can_manage(Category(item.category)),
+        )
+        grouped[Category(item.category)].items.append(view)
+    return list(grouped.values())
+
+
+def _author_names(db: Session, access: ChildAccess) -> dict[uuid.UUID, str]:
+    rows = db.exec(
+        select(Person.id, Person.family_name, Person.given_name).where(
+            col(Person.id).in_(select(CaseItem.author_id).where(CaseItem.child_id == access.child_id))
+        )
+    )
+    return {pid: f"{family} {given}".strip() for pid, family, given in rows}
+
+
+def require_can_add(access: ChildAccess, category: str) -> None:
+    """Before reading any input: adding to a category one may not add to does not exist."""
+    if category not in set(Category) or not access.can_add(Category(category)):
+        if not any(access.can_add(c) for c in Category) or category in set(Category):
+            raise NotFound()
+
+
+def _check(db: Session, access: ChildAccess, data: ItemIn) -> tuple[Category, list[str]]:
+    try:
+        category = Category(data.category)
+    except ValueError:
+        raise Invalid({"category": gettext("Choose one of the options.")}) from None
+    if not access.can_add(category):
+        raise NotFound()
+    if data.audience not in {a.value for a in Audience}:
+        raise Invalid({"audience": gettext("Choose one of the options.")})
+    named: list[str] = []
+    if data.audience == Audience.NAMED.value:
+        named = _check_named(db, access, category, data.named)
+    return category, named
+
+
+def _check_named(db: Session, access: ChildAccess, category: Category, named: list[str]) -> list[str]:
+    """Named people must be on the team and already allowed to see the category: narrowing only."""
+    if not named:
+        raise Invalid({"named": gettext("Choose at least one person, or another audience.")})
+    child = db.get(Child, access.child_id)
+    assert child is not None
+    allowed = {str(v.person_id): v for v in team_viewers(db, child, access.policy, access.on)}
+    refused = [n for n in named if n not in allowed or not allowed[n].access.can_see(category)]
+    if refused:
+        raise Invalid(
+            {
+                "named": gettext(
+                    "An author can only narrow who sees an item. Some of the people chosen may not see this "
+                    "category under the sharing policy."
+                )
+            }
+        )
+    return sorted(set(named))
+
+
+def add_item(db: Session, access: ChildAccess, data: ItemIn) -> CaseItem:
+    category, named = _check(db, access, data)
+    item = CaseItem(
+        child_id=access.child_id,
+        category=category.value,
+        title=data.title,
+        body=data.body,
+        audience=data.audience,
+        audience_person_ids=named,
+        author_id=access.person_id,
+    )
+    db.add(item)
+    db.flush()
+    audit.record_change(db, access.actor, item, None, child_id=access.child_id, category=category.value)
+    return item
+
+
+def get_editable(db: Session, access: ChildAccess, item_id: uuid.UUID) -> CaseItem:
+    item = db.get(CaseItem, item_id)
+    if item is None or item.child_id != access.child_id or item.archived_at is not None:
+        raise NotFound()
+    if not access.can_read_item(item):
+        raise NotFound()
+    if item.author_id != access.person_id and not access.can_manage(Category(item.category)):
+        raise NotFound()
+    return item
+
+
+def update_item(db: Session, access: ChildAccess, item_id: uuid.UUID, data: ItemIn, version: int) -> CaseItem:
+    item = get_editable(db, access, item_id)
+    data.category = item.category  # an item stays in its category
+    _category, named = _check(db, access, data)
+    if item.version != version:
+        raise Conflict(
+            gettext("Someone else changed this item after you opened the form."),
+            current={"title": item.title, "body": item.body, "version": item.version},
+        )
+    before = audit.snapshot(item)
+    item.title, item.body, item.audience, item.audience_person_ids = (
+        data.title,
+        data.body,
+        data.audience,
+        named,
+    )
+    item.updated_at = utcnow()
+    db.add(item)
+    db.flush()
+    audit.record_change(db, access.actor, item, before, child_id=access.child_id, category=item.category)
+    return item
+
+
+def archive_item(db: Session, access: ChildAccess, item_id: uuid.UUID, reason: str) -> CaseItem:
+    item = get_editable(db, access, item_id)
+    if not reason.strip():
+        raise Invalid({"reason": gettext("Say why it is archived.")})
+    before = audit.snapshot(item)
+    item.archived_at, item.archive_reason = utcnow(), reason.strip()[:500]
+    db.add(item)
+    db.flush()
+    audit.record_change(
+        db, access.actor, item, before, action="archive", child_id=access.child_id, category=item.category
+    )
+    return item
+
+
+def item_out(item: CaseItem, author: str) -> ItemOut:
+    return ItemOut(
+        id=item.id,
+        category=item.category,
+        title=item.title,
+        body=item.body,
+        audience=item.audience,
+        author=author,
+        created_at=item.created_at.isoformat(),
+        version=item.version,
+    )
+
+
+def items_for_api(db: Session, access: ChildAccess) -> list[ItemOut]:
+    authors = _author_names(db, access)
+    return [item_out(i, authors.get(i.author_id, "")) for i in readable_items(db, access, what="api items")]

@@ -1,0 +1,185 @@
+"""Pages of the sharing policy: who sees what, why, consents, protection orders, the access log,
+and the administrator's changes to the matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from app.authz.guards import AdminActor, ChildScope, Public, RequestPolicy
+from app.authz.policy import Category, Level, TeamRole
+from app.children.pages import require, team_choices
+from app.db import DbSession
+from app.errors import Invalid, NotFound
+from app.i18n import gettext, today_tokyo
+from app.sharing import service
+from app.web import flash, redirect, render
+
+router = APIRouter()
+
+
+@router.get("/sharing-policy")
+def who_sees_what(request: Request, _: Public, policy: RequestPolicy) -> Response:
+    """The matrix in plain words, for everyone (also before signing in)."""
+    return render(
+        request,
+        "sharing/policy.html",
+        {"policy": policy, "roles": list(TeamRole), "categories": list(Category), "levels": list(Level)},
+    )
+
+
+# --- Consent and protection orders -------------------------------------------------------------
+
+
+@router.post("/children/{child_id}/consent")
+def consent(
+    request: Request, access: ChildScope, db: DbSession, give: Annotated[str, Form()] = ""
+) -> Response:
+    service.set_consent(db, access, give == "yes")
+    message = (
+        gettext("Your address and phone are now shared with the child's birth family.")
+        if give == "yes"
+        else gettext("Your address and phone are no longer shared with the child's birth family.")
+    )
+    flash(request, message)
+    return redirect(request, f"/children/{access.child_id}#placement")
+
+
+@router.post("/children/{child_id}/protection-orders")
+def order_create(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    person_id: Annotated[str, Form()] = "",
+    start_date: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    require(access, Category.LEGAL)  # the policy first, then the input
+    try:
+        chosen = uuid.UUID(person_id) if person_id else None
+        start = dt.date.fromisoformat(start_date) if start_date else today_tokyo()
+        service.record_protection_order(db, access, chosen, start, note)
+    except (ValueError, Invalid) as problem:
+        text = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else gettext("Enter a date.")
+        flash(request, text, "error")
+        return redirect(request, f"/children/{access.child_id}#orders")
+    flash(
+        request,
+        gettext(
+            "The protection order was recorded. From its start the person no longer sees where the "
+            "child is, who cares for the child, or the time and place of what they are not part of."
+        ),
+    )
+    return redirect(request, f"/children/{access.child_id}#orders")
+
+
+@router.post("/children/{child_id}/protection-orders/{order_id}/end")
+def order_end(
+    request: Request,
+    order_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    end_date: Annotated[str, Form()] = "",
+) -> Response:
+    require(access, Category.LEGAL)
+    try:
+        service.end_protection_order(
+            db, access, order_id, dt.date.fromisoformat(end_date) if end_date else today_tokyo()
+        )
+    except (ValueError, Invalid) as problem:
+        text = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else gettext("Enter a date.")
+        flash(request, text, "error")
+        return redirect(request, f"/children/{access.child_id}#orders")
+    flash(request, gettext("The protection order was ended."))
+    return redirect(request, f"/children/{access.child_id}#orders")
+
+
+# --- Why, and the access log -------------------------------------------------------------------
+
+
+@router.get("/children/{child_id}/why")
+def why(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    person_id: uuid.UUID | None = None,
+    category: str = "",
+    item_id: uuid.UUID | None = None,
+) -> Response:
+    """Staff ask why a person can or cannot see a category or an item."""
+    if not access.is_professional:
+        raise NotFound()
+    explanation = service.explain(db, access, person_id, category or None, item_id) if person_id else None
+    return render(
+        request,
+        "sharing/why.html",
+        {
+            "access": access,
+            "explanation": explanation,
+            "people": team_choices(db, access),
+            "person_id": str(person_id or ""),
+            "category": category,
+            "item_id": str(item_id or ""),
+            "categories": list(Category),
+        },
+    )
+
+
+@router.get("/children/{child_id}/access-log")
+def access_log(request: Request, access: ChildScope, db: DbSession) -> Response:
+    rows = service.access_log(db, access)
+    return render(request, "sharing/access_log.html", {"access": access, "rows": rows})
+
+
+@router.get("/children/{child_id}/access-log.csv")
+def access_log_csv(access: ChildScope, db: DbSession) -> Response:
+    body = service.access_log_csv(db, access)
+    filename = f"access-log-{access.child_id}-{today_tokyo().isoformat()}.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- The administrator's changes to the matrix -------------------------------------------------
+
+
+@router.get("/admin/sharing-policy")
+def admin_policy(request: Request, actor: AdminActor, policy: RequestPolicy, db: DbSession) -> Response:
+    return render(
+        request,
+        "sharing/admin_policy.html",
+        {
+            "policy": policy,
+            "roles": list(TeamRole),
+            "categories": list(Category),
+            "levels": list(Level),
+            "overrides": service.overrides(db),
+            "history": service.policy_history(db),
+            "errors": {},
+        },
+    )
+
+
+@router.post("/admin/sharing-policy")
+def admin_policy_change(
+    request: Request,
+    actor: AdminActor,
+    db: DbSession,
+    role: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    level: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        service.set_override(db, actor, role, category, level, reason)
+    except Invalid as invalid:
+        flash(request, " ".join(invalid.errors.values()), "error")
+        return redirect(request, "/admin/sharing-policy")
+    flash(request, gettext("The sharing policy was changed. The change is in the log below."))
+    return redirect(request, "/admin/sharing-policy")

@@ -1,0 +1,327 @@
+"""The sharing policy at work: consents, protection orders, a deployment's overrides of the matrix,
+explanations of one person's access, and the child's access log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.models import AuditEvent
+from app.authz.access import ChildAccess, Decision, Reason
+from app.authz.actor import Actor
+from app.authz.policy import BIRTH_FAMILY_ROLES, Category, Level, TeamRole, default_policy
+from app.authz.scope import current_placement, load_policy
+from app.authz.visibility import team_viewers
+from app.caseinfo.models import CaseItem
+from app.children.models import Child
+from app.errors import Invalid, NotFound
+from app.i18n import format_date, format_datetime, gettext
+from app.modeling import utcnow
+from app.people.models import HouseholdMember, Person
+from app.sharing.models import Consent, ConsentKind, PolicyOverride, ProtectionOrder
+from app.teams.models import TeamMembership
+
+# --- Consent of the foster family ----------------------------------------------------------
+
+
+def consent_household(db: Session, access: ChildAccess) -> uuid.UUID | None:
+    """The household whose consent counts: the current foster home, if the reader belongs to it."""
+    placement = current_placement(db, access.child_id, access.on)
+    if placement is None or placement.household_id is None:
+        return None
+    member = db.exec(
+        select(HouseholdMember).where(
+            HouseholdMember.household_id == placement.household_id,
+            HouseholdMember.person_id == access.person_id,
+        )
+    ).first()
+    return placement.household_id if member else None
+
+
+def set_consent(db: Session, access: ChildAccess, give: bool) -> None:
+    """A foster parent gives or withdraws the family's consent to show its address and phone to the
+    child's birth family. Only a member of the current foster household may."""
+    household_id = consent_household(db, access)
+    if household_id is None or not access.can_manage(Category.FOSTER_CONTACT):
+        raise NotFound()
+    live = db.exec(
+        select(Consent).where(
+            Consent.child_id == access.child_id,
+            Consent.household_id == household_id,
+            Consent.kind == ConsentKind.SHARE_FOSTER_CONTACT.value,
+            col(Consent.withdrawn_at).is_(None),
+        )
+    ).first()
+    if give and live is None:
+        consent = Consent(
+            child_id=access.child_id,
+            household_id=household_id,
+            kind=ConsentKind.SHARE_FOSTER_CONTACT.value,
+            given_by_id=access.person_id,
+        )
+        db.add(consent)
+        db.flush()
+        audit.record_change(
+            db,
+            access.actor,
+            consent,
+            None,
+            action="consent",
+            child_id=access.child_id,
+            category=Category.FOSTER_CONTACT.value,
+        )
+    elif not give and live is not None:
+        before = audit.snapshot(live)
+        live.withdrawn_at, live.withdrawn_by_id = utcnow(), access.person_id
+        db.add(live)
+        audit.record_change(
+            db,
+            access.actor,
+            live,
+            before,
+            action="withdraw_consent",
+            child_id=access.child_id,
+            category=Category.FOSTER_CONTACT.value,
+        )
+
+
+# --- Protection orders ---------------------------------------------------------------------
+
+
+def family_members(db: Session, access: ChildAccess) -> list[tuple[uuid.UUID, str]]:
+    """The people an order can concern: the child's birth family on the team."""
+    rows = db.exec(
+        select(Person.id, Person.family_name, Person.given_name)
+        .join(TeamMembership, col(TeamMembership.person_id) == Person.id)
+        .where(
+            TeamMembership.child_id == access.child_id,
+            col(TeamMembership.role).in_([r.value for r in BIRTH_FAMILY_ROLES]),
+        )
+        .distinct()
+    )
+    return [(pid, f"{family} {given}".strip()) for pid, family, given in rows]
+
+
+def protection_orders(db: Session, access: ChildAccess) -> list[tuple[ProtectionOrder, str]]:
+    if not access.can_see(Category.LEGAL):
+        return []
+    rows = db.exec(
+        select(ProtectionOrder, Person)
+        .join(Person, col(Person.id) == ProtectionOrder.person_id)
+        .where(ProtectionOrder.child_id == access.child_id, col(ProtectionOrder.archived_at).is_(None))
+        .order_by(col(ProtectionOrder.start_date).desc())
+    ).all()
+    return [(order, person.display_name) for order, person in rows]
+
+
+def record_protection_order(
+    db: Session, access: ChildAccess, person_id: uuid.UUID | None, start: dt.date, note: str
+) -> ProtectionOrder:
+    if not access.can_manage(Category.LEGAL):
+        raise NotFound()
+    if person_id is None or person_id not in {pid for pid, _ in family_members(db, access)}:
+        raise Invalid({"person_id": gettext("Choose a person of the child's family on the team.")})
+    order = ProtectionOrder(
+        child_id=access.child_id,
+        person_id=person_id,
+        start_date=start,
+        note=note.strip()[:1000],
+        recorded_by_id=access.person_id,
+    )
+    db.add(order)
+    db.flush()
+    audit.record_change(
+        db, access.actor, order, None, child_id=access.child_id, category=Category.LEGAL.value
+    )
+    return order
+
+
+def end_protection_order(db: Session, access: ChildAccess, order_id: uuid.UUID, end: dt.date) -> None:
+    if not access.can_manage(Category.LEGAL):
+        raise NotFound()
+    order = db.get(ProtectionOrder, order_id)
+    if order is None or order.child_id != access.child_id:
+        raise NotFound()
+    if end < order.start_date:
+        raise Invalid({"end_date": gettext("The end date cannot be before the start date.")})
+    before = audit.snapshot(order)
+    order.end_date = end
+    db.add(order)
+    audit.record_change(
+        db, access.actor, order, before, child_id=access.child_id, category=Category.LEGAL.value
+    )
+
+
+# --- A deployment's overrides of the matrix -----------------------------------------------
+
+
+def set_override(db: Session, actor: Actor, role: str, category: str, level: str, reason: str) -> None:
+    """Change one cell of the matrix (or put it back to the repository's default), audited."""
+    try:
+        cell = (TeamRole(role), Category(category))
+        wanted = Level.parse(level)
+    except (ValueError, KeyError):
+        raise Invalid({"level": gettext("Choose one of the options.")}) from None
+    if not reason.strip():
+        raise Invalid({"reason": gettext("Say why the sharing policy changes.")})
+    default = default_policy().matrix[cell]
+    before = load_policy(db).matrix[cell]
+    existing = db.exec(
+        select(PolicyOverride).where(PolicyOverride.role == role, PolicyOverride.category == category)
+    ).first()
+    if existing is not None:
+        db.delete(existing)
+        db.flush()
+    if wanted != default:
+        db.add(
+            PolicyOverride(
+                role=role,
+                category=category,
+                level=wanted.key,
+                reason=reason.strip()[:500],
+                changed_by_id=actor.person_id,
+            )
+        )
+    audit.record(
+        db,
+        actor,
+        "policy_change",
+        "policy_override",
+        f"{role}/{category}",
+        category=category,
+        summary=reason.strip()[:300],
+        changes={"level": [before.key, wanted.key], "role": [role, role]},
+    )
+
+
+def overrides(db: Session) -> list[PolicyOverride]:
+    return list(
+        db.exec(select(PolicyOverride).order_by(col(PolicyOverride.role), col(PolicyOverride.category)))
+    )
+
+
+def policy_history(db: Session, limit: int = 50) -> list[AuditEvent]:
+    return list(
+        db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "policy_change")
+            .order_by(col(AuditEvent.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+# --- Why can (or can't) this person see this? --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    person_name: str
+    subject: str
+    decision: Decision
+
+
+def explain(
+    db: Session, access: ChildAccess, person_id: uuid.UUID, category: str | None, item_id: uuid.UUID | None
+) -> Explanation:
+    """For staff: why a person can or cannot see a category or an item of this child."""
+    if not access.is_professional:
+        raise NotFound()
+    person = db.get(Person, person_id)
+    if person is None:
+        raise NotFound()
+    item = db.get(CaseItem, item_id) if item_id else None
+    if item is not None and (item.child_id != access.child_id or not access.can_read_item(item)):
+        raise NotFound()
+    try:
+        chosen = Category(item.category if item else (category or Category.BASIC_PROFILE.value))
+    except ValueError:
+        raise NotFound() from None
+    subject = item.title if item else str(access.policy.categories[chosen].label)
+    child = db.get(Child, access.child_id)
+    assert child is not None
+    viewer = next(
+        (v for v in team_viewers(db, child, access.policy, access.on) if v.person_id == person_id), None
+    )
+    if viewer is None:
+        return Explanation(person.display_name, subject, Decision(False, _not_on_team(db, access, person_id)))
+    decision = viewer.access.explain_item(item) if item else viewer.access.explain(chosen)
+    return Explanation(person.display_name, subject, decision)
+
+
+def _not_on_team(db: Session, access: ChildAccess, person_id: uuid.UUID) -> tuple[Reason, ...]:
+    ended = db.exec(
+        select(TeamMembership)
+        .where(
+            TeamMembership.child_id == access.child_id,
+            TeamMembership.person_id == person_id,
+            col(TeamMembership.end_date).is_not(None),
+        )
+        .order_by(col(TeamMembership.end_date).desc())
+    ).first()
+    if ended is not None and ended.end_date is not None:
+        return (
+            Reason(gettext("They left the team on %(date)s.", date=format_date(ended.end_date)), False),
+            Reason(str(access.policy.hard_rules["former_member"]), False),
+        )
+    return (Reason(gettext("They are not on this child's team, so they see nothing of the child."), False),)
+
+
+# --- The child's access log ------------------------------------------------------------------
+
+
+def may_read_access_log(access: ChildAccess) -> bool:
+    return bool(access.roles & access.policy.access_log_roles)
+
+
+def access_log(db: Session, access: ChildAccess, limit: int | None = 500) -> list[tuple[AuditEvent, str]]:
+    if not may_read_access_log(access):
+        raise NotFound()
+    query = (
+        select(AuditEvent, Person)
+        .join(Person, col(Person.id) == AuditEvent.actor_person_id, isouter=True)
+        .where(AuditEvent.child_id == access.child_id)
+        .order_by(col(AuditEvent.id).desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return [(event, person.display_name if person else "") for event, person in db.exec(query).all()]
+
+
+def access_log_csv(db: Session, access: ChildAccess) -> str:
+    """The whole log as CSV (UTF-8 with a BOM, so that Excel in Japan opens it right)."""
+    rows = access_log(db, access, limit=None)
+    audit.record(
+        db,
+        access.actor,
+        "export",
+        "access_log",
+        access.child_id,
+        child_id=access.child_id,
+        summary=f"{len(rows)} rows",
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            gettext("When (Japan time)"),
+            gettext("Who"),
+            gettext("Action"),
+            gettext("What"),
+            gettext("Category"),
+            gettext("Address"),
+            gettext("Details"),
+        ]
+    )
+    for event, name in rows:
+        category = str(access.policy.categories[Category(event.category)].label) if event.category else ""
+        writer.writerow(
+            [format_datetime(event.at), name, event.action, event.entity, category, event.ip, event.summary]
+        )
+    return "\ufeff" + buffer.getvalue()

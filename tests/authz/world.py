@@ -1,0 +1,402 @@
+"""The world of the confidentiality tests: demo children whose data carry marker strings, one
+persona per relationship to each child, and an oracle that says, from sharing_policy.toml alone
+(not from app.authz), what each persona may see.
+
+Markers look like MK<KIND><n>X. Each kind belongs to one rule of the policy, so finding a marker in
+a response that the oracle does not allow is a leak, and missing one that it allows is a failure to
+share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import tomllib
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.accounts import sessions
+from app.accounts.models import Account, Invitation
+from app.accounts.tokens import create_token
+from app.caseinfo.models import CaseItem
+from app.children.models import Child, Placement
+from app.demo.loader import demo_id
+from app.i18n import today_tokyo
+from app.modeling import utcnow
+from app.orgs.models import Organisation, StaffPosition
+from app.people.models import Household, Person
+from app.sharing.models import Consent, ProtectionOrder
+from app.teams.models import TeamMembership
+from tests.support import HINATA, SAKURA, SOTA, PortalClient
+
+POLICY = tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "app" / "authz" / "sharing_policy.toml").read_text()
+)
+LEVELS = {"none": 0, "see": 1, "add": 2, "manage": 3}
+ROLES = list(POLICY["matrix"])
+CATEGORIES = list(POLICY["categories"])
+PROFESSIONAL = {r for r, info in POLICY["roles"].items() if info["group"] == "professional"}
+FAMILY = {"birth_parent", "family_member"}
+ITEM_CATEGORIES = [
+    "care_info",
+    "birth_family_background",
+    "assessments",
+    "legal",
+    "contact_records",
+    "meeting_notes",
+    "permanency_plan",
+    "daily_log",
+    "messages",
+    "documents",
+]
+MARKER = re.compile(r"MK([A-Z]+?)(\d+)X")
+
+# The relationships every route is tried with, for every record.
+TEAM_ROLES = [r for r in ROLES if r != "supervisor"]
+OTHER_RELATIONSHIPS = [
+    "supervisor",
+    "same_centre",
+    "other_centre",
+    "former_member",
+    "protection_order",
+    "no_team",
+    "admin",
+    "anonymous",
+]
+RELATIONSHIPS = [f"role:{r}" for r in TEAM_ROLES] + OTHER_RELATIONSHIPS
+
+
+def item_kind(category: str) -> str:
+    return "ITEM" + category.replace("_", "").upper()
+
+
+@dataclass(frozen=True)
+class Record:
+    index: int
+    key: str
+    child_id: uuid.UUID
+    centre: str
+    consent: bool
+    # (kind, index) of every marker the record's pages can show.
+    markers: frozenset[tuple[str, int]]
+
+
+@dataclass
+class Persona:
+    relationship: str
+    record: Record
+    person_id: uuid.UUID | None
+    email: str = ""
+    client: PortalClient | None = None
+    api: TestClient | None = None
+    token: str = ""
+
+    @property
+    def role(self) -> str | None:
+        if self.relationship.startswith("role:"):
+            return self.relationship[5:]
+        if self.relationship == "protection_order":
+            return "birth_parent"
+        if self.relationship == "supervisor":
+            return "supervisor"
+        return None
+
+
+@dataclass
+class World:
+    app: FastAPI
+    records: list[Record]
+    personas: dict[tuple[str, int], Persona] = field(default_factory=dict)
+    ids: dict[str, dict[int, uuid.UUID]] = field(default_factory=dict)
+
+    def persona(self, relationship: str, record: Record) -> Persona:
+        return self.personas[(relationship, record.index)]
+
+
+# --- The oracle ------------------------------------------------------------------------------
+
+
+def level(persona: Persona, record: Record, category: str) -> int:
+    """What the policy file says this persona may do with this category of this record."""
+    rel = persona.relationship
+    if rel == "supervisor":
+        return (
+            LEVELS[POLICY["matrix"]["supervisor"][category]] if record.centre == persona.record.centre else 0
+        )
+    if persona.record.index != record.index or persona.role is None:
+        return 0  # not on this child's team: former members, other centres, no team, admins, anonymous
+    role = persona.role
+    value = LEVELS[POLICY["matrix"][role][category]]
+    if rel == "protection_order" and category in ("whereabouts", "foster_contact"):
+        return 0
+    if role in FAMILY and category == "foster_contact" and not record.consent:
+        return 0
+    return value
+
+
+def in_scope(persona: Persona, record: Record) -> bool:
+    return level(persona, record, "basic_profile") > 0
+
+
+def visible_markers(persona: Persona, record: Record) -> set[tuple[str, int]]:
+    def can(category: str) -> bool:
+        return level(persona, record, category) > 0
+
+    kinds: set[str] = set()
+    if can("basic_profile"):
+        kinds.add("BASIC")
+    if can("whereabouts"):
+        kinds |= {"SCHOOL", "FACADDR"}
+    if can("whereabouts") or can("foster_contact"):
+        kinds.add("HHADDR")
+    if can("foster_contact"):
+        kinds |= {"HHPHONE", "FPCONTACT"}
+    if can("birth_family_contact"):
+        kinds.add("BPCONTACT")
+    for category in ITEM_CATEGORIES:
+        if can(category):
+            kinds.add(item_kind(category))
+    professional = persona.role in PROFESSIONAL
+    if can("assessments") and (professional or level(persona, record, "assessments") >= LEVELS["manage"]):
+        kinds.add("PRO")
+    return {(kind, index) for kind, index in record.markers if kind in kinds}
+
+
+def found_markers(text: str) -> set[tuple[str, int]]:
+    return {(kind, int(index)) for kind, index in MARKER.findall(text)}
+
+
+# --- Building the world ------------------------------------------------------------------------
+
+
+def build_world(app: FastAPI) -> World:
+    engine = app.state.engine
+    today = today_tokyo()
+    with Session(engine, expire_on_commit=False) as db:
+        records = [
+            _mark_record(db, 1, "child-sakura", SAKURA, consent=False),
+            _mark_record(db, 2, "child-sota", SOTA, consent=False),
+            _mark_record(db, 3, "child-hinata", HINATA, consent=True),
+        ]
+        _mark_shared(db)
+        world = World(app=app, records=records)
+        for record in records:
+            for relationship in RELATIONSHIPS:
+                world.personas[(relationship, record.index)] = _persona(
+                    db, world, relationship, record, today
+                )
+            _record_ids(db, world, record)
+        db.commit()
+    for persona in world.personas.values():
+        if persona.relationship == "anonymous" and persona.client is not None:
+            # A visitor's forms carry a token too (after the world is committed: SQLite has one writer).
+            persona.client.remember_csrf(persona.client.get("/sign-in").text)
+    return world
+
+
+def _mark_record(db: Session, index: int, key: str, child_id: uuid.UUID, *, consent: bool) -> Record:
+    child = db.get(Child, child_id)
+    assert child is not None
+    child.given_name_kana = f"MKBASIC{index}X"
+    child.school_name = f"MKSCHOOL{index}X"
+    db.add(child)
+    markers = {("BASIC", index), ("SCHOOL", index)}
+    lead = child.lead_caseworker_id
+    for category in ITEM_CATEGORIES:
+        db.add(
+            CaseItem(
+                id=demo_id(f"{key}/marker/{category}"),
+                child_id=child_id,
+                category=category,
+                title=f"{category} marker",
+                body=f"MK{item_kind(category)}{index}X",
+                author_id=lead,
+            )
+        )
+        markers.add((item_kind(category), index))
+    db.add(
+        CaseItem(
+            id=demo_id(f"{key}/marker/pro"),
+            child_id=child_id,
+            category="assessments",
+            title="professionals only",
+            body=f"MKPRO{index}X",
+            audience="professionals",
+            author_id=lead,
+        )
+    )
+    markers.add(("PRO", index))
+    placement = _current_placement(db, child_id)
+    if placement.household_id:
+        markers |= {("HHADDR", 0), ("HHPHONE", 0), ("FPCONTACT", 0)}
+    if placement.facility_id:
+        markers.add(("FACADDR", 0))
+    family = db.exec(
+        select(TeamMembership).where(
+            TeamMembership.child_id == child_id, col(TeamMembership.role).in_(FAMILY)
+        )
+    ).all()
+    for membership in family:  # a parent may be on several children's teams: one shared marker
+        person = db.get(Person, membership.person_id)
+        assert person is not None
+        person.phone = "MKBPCONTACT0X"
+        db.add(person)
+    if family:
+        markers.add(("BPCONTACT", 0))
+    if consent and placement.household_id:
+        db.add(
+            Consent(
+                child_id=child_id,
+                household_id=placement.household_id,
+                kind="share_foster_contact",
+                given_by_id=demo_id("foster1"),
+            )
+        )
+    centre = db.get(Organisation, child.responsible_centre_id)
+    assert centre is not None
+    return Record(index, key, child_id, centre.name, consent, frozenset(markers))
+
+
+def _mark_shared(db: Session) -> None:
+    household = db.get(Household, demo_id("hh-tanaka"))
+    assert household is not None
+    household.address, household.phone = "MKHHADDR0X", "MKHHPHONE0X"
+    db.add(household)
+    for key in ("foster1", "foster1-spouse"):
+        person = db.get(Person, demo_id(key))
+        assert person is not None
+        person.phone, person.address = "MKFPCONTACT0X", "MKFPCONTACT0X"
+        db.add(person)
+    home = db.get(Organisation, demo_id("home-ueda"))
+    assert home is not None
+    home.address = "MKFACADDR0X"
+    db.add(home)
+
+
+def _current_placement(db: Session, child_id: uuid.UUID) -> Placement:
+    rows = db.exec(
+        select(Placement).where(Placement.child_id == child_id, col(Placement.end_date).is_(None))
+    ).all()
+    assert len(rows) == 1
+    return rows[0]
+
+
+def _persona(db: Session, world: World, relationship: str, record: Record, today: dt.date) -> Persona:
+    if relationship == "anonymous":
+        browser = PortalClient(world.app, base_url="https://testserver", follow_redirects=False)
+        return Persona(
+            relationship,
+            record,
+            None,
+            client=browser,
+            api=TestClient(world.app, base_url="https://testserver"),
+        )
+    slug = relationship.replace(":", "-").replace("_", "-")
+    person = Person(family_name="試験", given_name=f"{slug}-{record.index}")
+    db.add(person)
+    db.flush()
+    email = f"{slug}-{record.index}@matrix.example"
+    db.add(Account(person_id=person.id, email=email, password_hash=None, is_admin=relationship == "admin"))
+    child = db.get(Child, record.child_id)
+    assert child is not None
+    centre_id = child.responsible_centre_id
+    other_centre = (
+        demo_id("centre-matsumoto") if centre_id != demo_id("centre-matsumoto") else demo_id("centre-chuo")
+    )
+    start = today - dt.timedelta(days=30)
+    if relationship.startswith("role:"):
+        db.add(
+            TeamMembership(
+                child_id=record.child_id, person_id=person.id, role=relationship[5:], start_date=start
+            )
+        )
+    elif relationship == "supervisor":
+        db.add(
+            StaffPosition(
+                person_id=person.id, organisation_id=centre_id, position="supervisor", start_date=start
+            )
+        )
+    elif relationship == "same_centre":
+        db.add(
+            StaffPosition(
+                person_id=person.id, organisation_id=centre_id, position="caseworker", start_date=start
+            )
+        )
+    elif relationship == "other_centre":
+        db.add(
+            StaffPosition(
+                person_id=person.id, organisation_id=other_centre, position="supervisor", start_date=start
+            )
+        )
+    elif relationship == "former_member":
+        db.add(
+            TeamMembership(
+                child_id=record.child_id,
+                person_id=person.id,
+                role="foster_parent",
+                start_date=start,
+                end_date=today,
+            )
+        )
+    elif relationship == "protection_order":
+        db.add(
+            TeamMembership(
+                child_id=record.child_id, person_id=person.id, role="birth_parent", start_date=start
+            )
+        )
+        db.add(ProtectionOrder(child_id=record.child_id, person_id=person.id, start_date=start))
+    db.flush()
+    csrf = secrets.token_urlsafe(16)
+    settings = world.app.state.settings
+    value = sessions.create_session(
+        db,
+        person_id=person.id,
+        idle_minutes=600,
+        absolute_hours=12,
+        data={"csrf": csrf, "locale": "ja", "method": "test"},
+    )
+    client = PortalClient(world.app, base_url="https://testserver", follow_redirects=False)
+    client.cookies.set(settings.session_cookie_name, value, domain="testserver.local")
+    client.csrf = csrf
+    _record, token = create_token(db, person.id, "matrix")
+    api = TestClient(world.app, base_url="https://testserver")
+    api.headers["Authorization"] = f"Bearer {token}"
+    return Persona(relationship, record, person.id, email, client, api, token)
+
+
+def _record_ids(db: Session, world: World, record: Record) -> None:
+    """Ids of the records hanging off each child that routes take in their path."""
+    child_id = record.child_id
+    placement = _current_placement(db, child_id)
+    membership = db.exec(
+        select(TeamMembership).where(TeamMembership.child_id == child_id, TeamMembership.role == "caseworker")
+    ).first()
+    assert membership is not None
+    invitation = Invitation(
+        token_hash=secrets.token_hex(32),
+        child_id=child_id,
+        role="supporter",
+        email=f"pending-{record.index}@matrix.example",
+        family_name="招待",
+        invited_by_id=membership.person_id,
+        expires_at=utcnow() + dt.timedelta(days=3),
+    )
+    db.add(invitation)
+    order = db.exec(select(ProtectionOrder).where(ProtectionOrder.child_id == child_id)).first()
+    assert order is not None
+    db.flush()
+    ids = {
+        "placement_id": placement.id,
+        "membership_id": membership.id,
+        "invitation_id": invitation.id,
+        "item_id": demo_id(f"{record.key}/marker/care_info"),
+        "order_id": order.id,
+    }
+    for name, value in ids.items():
+        world.ids.setdefault(name, {})[record.index] = value
