@@ -112,9 +112,12 @@ def _author_names(db: Session, access: ChildAccess) -> dict[uuid.UUID, str]:
 
 def require_can_add(access: ChildAccess, category: str) -> None:
     """Before reading any input: adding to a category one may not add to does not exist."""
-    if category not in set(Category) or not access.can_add(Category(category)):
-        if not any(access.can_add(c) for c in Category) or category in set(Category):
-            raise NotFound()
+    known = category in set(Category)
+    if known and access.can_add(Category(category)):
+        return
+    # An unknown category from someone who may add something is a mistake in the form (422 later).
+    if known or not any(access.can_add(c) for c in Category):
+        raise NotFound()
 
 
 def _check(db: Session, access: ChildAccess, data: ItemIn) -> tuple[Category, list[str]]:

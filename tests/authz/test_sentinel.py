@@ -1,0 +1,264 @@
+"""Sentinels: a unique string in the foster families' address and another in assessments appear in
+nothing a birth parent can obtain: pages, htmx fragments, the API, search, exports, calendar feeds
+and e-mails. The crawl walks every route the app has, with every id of the right kind, so a new
+route is crawled without changing this file (a new kind of path parameter makes it fail until
+taught where its values come from).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Invitation
+from app.caseinfo.models import CaseItem
+from app.children.models import Child, Placement
+from app.demo.loader import demo_id
+from app.notifications.models import Notification, OutboxMessage
+from app.people.models import Household, Person
+from app.routing import api_routes
+from app.sharing.models import ProtectionOrder
+from app.teams.models import TeamMembership
+from tests.conftest import deliver_mail
+from tests.mailserver import Mailbox, SmtpServer
+from tests.support import HINATA, SAKURA, SOTA, YUI, Personas
+
+ADDRESS = "SENTINELADDRESS7F3A"
+ASSESSMENT = "SENTINELASSESSMENT91C"
+SENTINELS = (ADDRESS, ASSESSMENT)
+BIRTH_PARENTS = ("parent1", "parent2")  # parent2 is under a protection order for Yui
+FAMILY_CHILDREN = (SAKURA, SOTA, YUI, HINATA)
+RANDOM = str(uuid.UUID(int=11))
+
+
+@dataclass
+class Found:
+    where: str
+    text: str
+
+
+def plant(app: FastAPI) -> None:
+    """Put the sentinels where they belong: both foster homes, both foster families, assessments."""
+    with Session(app.state.engine) as db:
+        for key in ("hh-tanaka", "hh-suzuki"):
+            household = db.get(Household, demo_id(key))
+            assert household is not None
+            household.address = f"長野県 {ADDRESS} 0-1-2"
+            db.add(household)
+        for key in ("foster1", "foster1-spouse", "foster2", "foster2-spouse"):
+            person = db.get(Person, demo_id(key))
+            assert person is not None
+            person.address = f"長野県 {ADDRESS} 0-1-2"
+            db.add(person)
+        for child_id in FAMILY_CHILDREN:
+            child = db.get(Child, child_id)
+            assert child is not None
+            db.add(
+                CaseItem(
+                    child_id=child_id,
+                    category="assessments",
+                    title="心理診断",
+                    body=f"所見 {ASSESSMENT}",
+                    author_id=child.lead_caseworker_id or demo_id("caseworker1"),
+                )
+            )
+        db.commit()
+
+
+def param_values(db: Session) -> dict[str, list[tuple[uuid.UUID | None, str]]]:
+    """For each kind of path parameter: (the child it hangs off, or None; its value)."""
+
+    def rows(model: Any) -> list[tuple[uuid.UUID | None, str]]:
+        return [
+            (r.child_id, str(r.id))
+            for r in db.exec(select(model).where(col(model.child_id).in_(FAMILY_CHILDREN)))
+        ]
+
+    children = [(c, str(c)) for c in db.exec(select(Child.id))]
+    people = [(None, str(demo_id(k))) for k in ("foster1", "foster2", "parent1", "parent2", "caseworker1")]
+    values: dict[str, list[tuple[uuid.UUID | None, str]]] = {
+        "child_id": children,
+        "item_id": rows(CaseItem),
+        "placement_id": rows(Placement),
+        "membership_id": rows(TeamMembership),
+        "invitation_id": rows(Invitation),
+        "order_id": rows(ProtectionOrder),
+        "person_id": people,
+        "org_id": [(None, str(demo_id("home-ueda"))), (None, str(demo_id("agency-matsumoto")))],
+        "token": [(None, "not-a-real-token")],
+        "token_id": [(None, RANDOM)],
+        "position_id": [(None, RANDOM)],
+        "link_id": [(None, RANDOM)],
+        "name": [(None, "no-such-provider")],
+    }
+    for name, table in EXTRA_PARAMETERS.items():
+        values[name] = rows(table)
+    return values
+
+
+# Path parameters that later features add: name -> a table with child_id and id.
+EXTRA_PARAMETERS: dict[str, Any] = {}
+
+
+def urls(app: FastAPI, values: dict[str, list[tuple[uuid.UUID | None, str]]]) -> Iterator[tuple[str, str]]:
+    """Every (method, url) to try: each route with every fitting combination of ids."""
+    for route in api_routes(app):
+        names = re.findall(r"\{(\w+)\}", route.path)  # also those a guard dependency reads
+        unknown = [n for n in names if n not in values]
+        assert not unknown, f"teach the sentinel crawl where {unknown} of {route.path} come from"
+        for method in sorted(route.methods):
+            yield from ((method, url) for url in _fill(route.path, names, values))
+
+
+def _fill(
+    path: str, names: list[str], values: dict[str, list[tuple[uuid.UUID | None, str]]]
+) -> Iterator[str]:
+    if not names:
+        yield path
+        return
+    if names == ["child_id"]:
+        for _child, value in values["child_id"]:
+            yield path.replace("{child_id}", value)
+        return
+    if "child_id" in names:
+        # An id of something hanging off a child: with its own child, and with another family child.
+        other = next(n for n in names if n != "child_id")
+        for child, value in values[other]:
+            for child_id in {str(child), str(SAKURA)}:
+                yield path.replace("{child_id}", child_id).replace("{" + other + "}", value)
+        return
+    combos = [{}]
+    for name in names:
+        combos = [{**c, name: v} for c in combos for _child, v in values[name]]
+    for combo in combos:
+        url = path
+        for name, value in combo.items():
+            url = url.replace("{" + name + "}", value)
+        yield url
+
+
+FORM = {
+    "csrf_token": "",
+    "title": "",
+    "reason": "",
+    "email": "",
+    "family_name": "",
+    "end_date": "not a date",
+    "person_id": "",
+    "category": "assessments",
+    "code": "0",
+    "password": "x",
+    "confirm": "x",
+}
+
+
+def crawl(app: FastAPI, key: str) -> list[Found]:
+    personas = Personas(app)
+    client, api = personas.client(key), personas.api(key)
+    with Session(app.state.engine) as db:
+        values = param_values(db)
+    found: list[Found] = []
+    for method, url in urls(app, values):
+        if url == "/sign-out":
+            continue  # it would end the session the crawl uses; it shows nothing anyway
+        found += _try(client, api, method, url)
+    # Search with parts of the sentinels: a match would show the whole string; the query's own echo
+    # in the search box would not.
+    for query in (
+        {"q": ADDRESS[:12]},
+        {"q": ASSESSMENT[:14]},
+        {"q": "SENTINEL"},
+        {"q": "若里"},
+        {"scope": "centre"},
+        {"q": "所見"},
+    ):
+        for headers in ({}, {"HX-Request": "true"}):
+            found.append(
+                Found(
+                    f"GET /children {query} {headers}",
+                    client.get("/children", params=query, headers=headers).text,
+                )
+            )
+        found.append(Found(f"API /children {query}", api.get("/api/v1/children", params=query).text))
+    return found
+
+
+def _try(client: Any, api: Any, method: str, url: str) -> list[Found]:
+    if url.startswith("/api/"):
+        kwargs: dict[str, Any] = {"json": {"version": 0}} if method in ("PATCH", "POST", "PUT") else {}
+        return [Found(f"{method} {url}", api.request(method, url, **kwargs).text)]
+    results = []
+    if method == "GET":
+        for headers in ({}, {"HX-Request": "true"}):
+            results.append(Found(f"GET {url} {headers}", client.get(url, headers=headers).text))
+    else:
+        results.append(
+            Found(
+                f"{method} {url}", client.request(method, url, data={**FORM, "csrf_token": client.csrf}).text
+            )
+        )
+    return results
+
+
+@pytest.fixture
+def planted(mail_app: FastAPI) -> FastAPI:
+    plant(mail_app)
+    return mail_app
+
+
+@pytest.mark.parametrize("key", BIRTH_PARENTS)
+def test_birth_parent_obtains_no_sentinel(planted: FastAPI, smtp: SmtpServer, key: str) -> None:
+    found = crawl(planted, key)
+    assert len(found) > 500, "the crawl reached the routes"
+    leaks = [f.where for f in found if any(s in f.text for s in SENTINELS)]
+    assert leaks == []
+
+
+def test_sentinels_are_where_the_policy_shares_them(planted: FastAPI) -> None:
+    """The control: without it, an empty page would pass the test above."""
+    personas = Personas(planted)
+    assert ADDRESS in personas.client("foster1").get(f"/children/{SAKURA}").text
+    assert ASSESSMENT in personas.client("caseworker1").get(f"/children/{SAKURA}").text
+    assert ASSESSMENT in personas.api("foster2").get(f"/api/v1/children/{YUI}/items").text
+    assert ASSESSMENT not in personas.client("parent1").get(f"/children/{SAKURA}").text
+
+
+def test_no_email_to_a_birth_parent_carries_a_sentinel(planted: FastAPI, smtp: SmtpServer) -> None:
+    """Every e-mail a birth parent can cause or receive, through a real SMTP server."""
+    personas = Personas(planted)
+    caseworker = personas.client("caseworker1")
+    for key in BIRTH_PARENTS:
+        visitor = personas.anonymous()
+        visitor.remember_csrf(visitor.get("/password-reset").text)
+        visitor.form("/password-reset", {"email": f"{key}@example.jp"})
+        caseworker.form(
+            f"/children/{SAKURA}/invitations",
+            {"email": f"{key}@example.jp", "family_name": "山田", "role": "family_member", "locale": "ja"},
+        )
+        client = personas.client(key)
+        client.form(
+            "/account/email", {"new_email": f"{key}.new@example.jp", "email_password": "nagano-qpi-demo"}
+        )
+    deliver_mail(planted)
+    with Session(planted.state.engine) as db:
+        queued = list(db.exec(select(OutboxMessage)))
+        notes = list(db.exec(select(Notification)))
+    addresses = {f"{k}@example.jp" for k in BIRTH_PARENTS} | {f"{k}.new@example.jp" for k in BIRTH_PARENTS}
+    received = [m for m in smtp.mailbox.messages if m["To"] in addresses]
+    assert len(received) >= 6, "reset, invitation and e-mail change notices for both parents arrived"
+    for message in received:
+        text = Mailbox.text(message) + str(message["Subject"])
+        assert not any(s in text for s in SENTINELS), message["Subject"]
+    for row in queued:
+        assert not any(s in row.body or s in row.subject for s in SENTINELS)
+    parents = {demo_id(k) for k in BIRTH_PARENTS}
+    for note in notes:
+        if note.person_id in parents:
+            assert not any(s in str(note.params) for s in SENTINELS)
