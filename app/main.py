@@ -74,6 +74,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.children import api as children_api
     from app.children import routes as children_routes
     from app.health import router as health_router
+    from app.notifications import routes as notification_routes
     from app.sharing import routes as sharing_routes
     from app.teams import routes as team_routes
 
@@ -90,6 +91,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(admin_routes.router)
     app.include_router(children_api.router)
     app.include_router(api_docs.router)
+    app.include_router(notification_routes.router)
 
 
 class RequestContextMiddleware:

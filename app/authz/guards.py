@@ -73,6 +73,13 @@ def public() -> None:
 ENROLMENT_PATHS = ("/account/two-factor", "/sign-out", "/language")
 
 
+@guard("development")
+def development_only(request: Request) -> None:
+    """Pages for trying the portal on a laptop (the dev mailbox); they do not exist elsewhere."""
+    if not request.app.state.settings.is_development:
+        raise NotFound()
+
+
 @guard("signed_in")
 def signed_in(request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
@@ -109,6 +116,7 @@ def child_scope(
 
 
 Public = Annotated[None, Depends(public)]
+DevelopmentOnly = Annotated[None, Depends(development_only)]
 CurrentActor = Annotated[Actor, Depends(signed_in)]
 AdminActor = Annotated[Actor, Depends(admin_required)]
 StaffActor = Annotated[Actor, Depends(staff_required)]

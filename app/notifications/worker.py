@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 
@@ -18,20 +19,36 @@ from app.notifications.outbox import DeliveryReport, send_due
 
 log = logging.getLogger("qpi.worker")
 
-# Jobs that queue work (reminders, clean-ups) register here: each takes (engine, settings).
-PERIODIC_JOBS: list[Callable[[Engine, Settings], object]] = []
+Job = Callable[[Engine, Settings], object]
+
+
+def _jobs() -> list[tuple[Job, float]]:
+    """Jobs that queue work or tidy up, with how often they run (seconds): each takes (engine, settings)."""
+    from app.accounts.housekeeping import clean_up
+
+    return [(clean_up, 3600.0)]
 
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def run_once(engine: Engine, settings: Settings, identity: str) -> DeliveryReport:
-    for job in PERIODIC_JOBS:
+def run_jobs(engine: Engine, settings: Settings, last_run: dict[str, float], now: float) -> None:
+    for job, every in _jobs():
+        name = getattr(job, "__qualname__", repr(job))
+        if now - last_run.get(name, float("-inf")) < every:
+            continue
+        last_run[name] = now
         try:
             job(engine, settings)
         except Exception:  # one failing job must not stop mail from going out
-            log.exception("periodic job %s failed", getattr(job, "__name__", job))
+            log.exception("periodic job %s failed", name)
+
+
+def run_once(
+    engine: Engine, settings: Settings, identity: str, last_run: dict[str, float] | None = None
+) -> DeliveryReport:
+    run_jobs(engine, settings, {} if last_run is None else last_run, time.monotonic())
     return send_due(engine, settings, identity)
 
 
@@ -41,12 +58,13 @@ class Worker:
         self.settings = settings
         self.identity = identity or worker_id()
         self.stop_event = threading.Event()
+        self.last_run: dict[str, float] = {}
 
     def run(self, *, until_idle: bool = False) -> DeliveryReport:
         total = DeliveryReport()
         while not self.stop_event.is_set():
             try:
-                report = run_once(self.engine, self.settings, self.identity)
+                report = run_once(self.engine, self.settings, self.identity, self.last_run)
             except Exception:  # the database may be briefly away; keep trying
                 log.exception("worker round failed")
                 report = DeliveryReport()

@@ -35,6 +35,7 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, app: FastAPI) -> None:
+        self.app = app
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(

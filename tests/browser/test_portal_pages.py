@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from app.demo.people import DEMO_PASSWORD
 from tests.browser.conftest import LiveServer, screenshot
-from tests.support import SAKURA
+from tests.support import SAKURA, Personas
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,10 @@ def sign_in(page, server: LiveServer, email: str) -> None:  # type: ignore[no-un
     page.fill("#f-email", email)
     page.fill("#f-password", DEMO_PASSWORD)
     page.click("form[action='/sign-in'] button[type=submit]")
+    page.wait_for_load_state()
+    if page.url.endswith("/sign-in/code"):  # staff: the second factor
+        page.fill("#f-code", Personas(server.app).next_code(email))
+        page.click("form[action='/sign-in/code'] button[type=submit]")
     page.wait_for_url(f"{server.url}/children")
 
 
@@ -89,4 +93,49 @@ def test_child_page_prints_cleanly(browser, live_server: LiveServer) -> None:  #
     assert page.locator("h1").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    context.close()
+
+
+def test_sharing_pages_fit_a_phone(browser, live_server: LiveServer, viewport) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport[1])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/sharing-policy")
+    expect(page.locator("[data-testid=hard-rule]").first).to_be_visible()
+    screenshot(page, "11-who-sees-what", viewport)
+    sign_in(page, live_server, "caseworker1@example.jp")
+    page.goto(f"{live_server.url}/children/{SAKURA}/invite")
+    screenshot(page, "12-invite", viewport)
+    page.goto(f"{live_server.url}/children/{SAKURA}/items/new?category=assessments")
+    screenshot(page, "13-add-information", viewport)
+    page.goto(f"{live_server.url}/children/{SAKURA}/why")
+    page.select_option("#f-person", index=2)
+    page.select_option("#f-category", "assessments")
+    page.click("main form[action$='/why'] button[type=submit]")
+    expect(page.locator("[data-testid=explanation]")).to_be_visible()
+    screenshot(page, "14-why", viewport)
+    page.goto(f"{live_server.url}/account/two-factor")
+    screenshot(page, "15-two-factor", viewport)
+    context.close()
+
+
+def test_supervisor_access_log_fits_a_phone(browser, live_server: LiveServer, viewport) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport[1])
+    page = context.new_page()
+    sign_in(page, live_server, "supervisor@example.jp")
+    page.goto(f"{live_server.url}/children/{SAKURA}/access-log")
+    screenshot(page, "16-access-log", viewport)
+    context.close()
+
+
+def test_birth_parent_under_protection_order_sees_a_clear_page(
+    browser, live_server: LiveServer, viewport
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.support import YUI
+
+    context = browser.new_context(viewport=viewport[1])
+    page = context.new_page()
+    sign_in(page, live_server, "parent2@example.jp")
+    page.goto(f"{live_server.url}/children/{YUI}")
+    expect(page.get_by_text("あなたには共有されていません").first).to_be_visible()
+    screenshot(page, "17-birth-parent-protection-order", viewport)
     context.close()
