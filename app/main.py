@@ -73,6 +73,9 @@ def _include_routers(app: FastAPI) -> None:
     from app.caseinfo import routes as caseinfo_routes
     from app.children import api as children_api
     from app.children import routes as children_routes
+    from app.contacts import api as contacts_api
+    from app.contacts import calendar_routes, place_routes
+    from app.contacts import routes as contacts_routes
     from app.health import router as health_router
     from app.notifications import routes as notification_routes
     from app.sharing import routes as sharing_routes
@@ -82,11 +85,15 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(accounts_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(account_routes.router)
+    app.include_router(calendar_routes.router)  # before contacts: ".../contacts/{id}.ics" is its path
     app.include_router(reset_routes.router)
     app.include_router(team_routes.router)
     app.include_router(sharing_routes.router)
     app.include_router(caseinfo_routes.router)
     app.include_router(caseinfo_routes.api)
+    app.include_router(contacts_routes.router)
+    app.include_router(contacts_api.router)
+    app.include_router(place_routes.router)
     app.include_router(children_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(children_api.router)

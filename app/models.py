@@ -12,6 +12,15 @@ from app.accounts.models import (
 from app.audit.models import AuditEvent
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
+from app.contacts.models import (
+    CalendarFeed,
+    Contact,
+    ContactOutcome,
+    ContactParticipant,
+    ContactSeries,
+    Place,
+    ReminderSent,
+)
 from app.notifications.models import Notification, OutboxMessage
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, HouseholdMember, Person
@@ -22,9 +31,14 @@ __all__ = [
     "Account",
     "ApiToken",
     "AuditEvent",
+    "CalendarFeed",
     "CaseItem",
     "Child",
     "Consent",
+    "Contact",
+    "ContactOutcome",
+    "ContactParticipant",
+    "ContactSeries",
     "Household",
     "HouseholdMember",
     "IdentityLink",
@@ -34,9 +48,11 @@ __all__ = [
     "OutboxMessage",
     "PasswordReset",
     "Person",
+    "Place",
     "Placement",
     "PolicyOverride",
     "ProtectionOrder",
+    "ReminderSent",
     "SignInAttempt",
     "StaffPosition",
     "TeamMembership",

@@ -21,8 +21,18 @@ from app.authz.visibility import describe_viewer
 from app.caseinfo.models import AUDIENCE_LABELS
 from app.children.models import END_REASON_LABELS, PLACEMENT_KIND_LABELS, SEX_LABELS
 from app.config import BASE_DIR
+from app.contacts.models import (
+    CALL_ARRANGEMENT_LABELS,
+    CONTACT_KIND_LABELS,
+    CONTACT_MODE_LABELS,
+    CONTACT_STATUS_LABELS,
+    PLACE_KIND_LABELS,
+    RECURRENCE_LABELS,
+    RESPONSE_LABELS,
+)
 from app.i18n import (
     LOCALES,
+    N_,
     format_age,
     format_date,
     format_datetime,
@@ -40,6 +50,13 @@ env.add_extension("jinja2.ext.i18n")
 env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.policies["ext.i18n.trimmed"] = True
 
+DUE_STATE_LABELS = {
+    "satisfied": N_("Done"),
+    "scheduled": N_("Scheduled"),
+    "due": N_("Due"),
+    "overdue": N_("Overdue"),
+}
+
 # Vocabularies a template may label: {{ label("placement_kind", p.kind) }}.
 LABEL_SETS: dict[str, Mapping[Any, str]] = {
     "placement_kind": PLACEMENT_KIND_LABELS,
@@ -49,6 +66,14 @@ LABEL_SETS: dict[str, Mapping[Any, str]] = {
     "region": REGION_LABELS,
     "position": POSITION_LABELS,
     "audience": AUDIENCE_LABELS,
+    "contact_kind": CONTACT_KIND_LABELS,
+    "contact_mode": CONTACT_MODE_LABELS,
+    "contact_status": CONTACT_STATUS_LABELS,
+    "place_kind": PLACE_KIND_LABELS,
+    "call_arrangement": CALL_ARRANGEMENT_LABELS,
+    "response": RESPONSE_LABELS,
+    "recurrence": RECURRENCE_LABELS,
+    "due_state": DUE_STATE_LABELS,
 }
 
 
@@ -74,6 +99,9 @@ env.globals.update(
     LOCALES=LOCALES,
 )
 env.filters["zip_labels"] = lambda values, vocabulary: [(v, label(vocabulary, v)) for v in values]
+env.filters["rename_error"] = lambda errors, old, new: (
+    {**errors, new: errors[old]} if old in errors else errors
+)
 env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
 
 
@@ -97,15 +125,29 @@ def _pop_flash(request: Request) -> list[dict[str, str]]:
 
 def base_context(request: Request) -> dict[str, Any]:
     settings = request.app.state.settings
+    actor = getattr(request.state, "actor", None)
     return {
         "request": request,
-        "actor": getattr(request.state, "actor", None),
+        "actor": actor,
+        "unread_notifications": _unread_notifications(request, actor),
         "csrf_token": csrf_token(request),
         "locale": get_locale(),
         "flash_messages": _pop_flash(request),
         "is_development": settings.is_development,
         "current_path": request.url.path,
     }
+
+
+def _unread_notifications(request: Request, actor: Any) -> int:
+    """The count on the nav's notifications link, read in a short session of its own."""
+    if actor is None:
+        return 0
+    from sqlmodel import Session
+
+    from app.notifications.service import unread_count
+
+    with Session(request.app.state.engine) as db:
+        return unread_count(db, actor.person_id)
 
 
 def render(

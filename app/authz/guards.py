@@ -19,6 +19,7 @@ from app.authz.access import ChildAccess
 from app.authz.actor import Actor
 from app.authz.policy import SharingPolicy
 from app.authz.scope import child_access, load_policy
+from app.contacts.calendar import feed_owner
 from app.db import DbSession
 from app.errors import Forbidden, MustEnrolSecondFactor, NotFound, NotSignedIn
 from app.i18n import gettext
@@ -115,6 +116,16 @@ def child_scope(
     return child_access(db, actor, child_id, policy)
 
 
+@guard("calendar")
+def calendar_feed_owner(token: str, db: DbSession) -> Actor:
+    """The owner of the calendar feed named by the token in the path. Calendar apps cannot sign in,
+    so the random token is the credential; unknown, stopped or of a disabled account: 404."""
+    owner = feed_owner(db, token)
+    if owner is None:
+        raise NotFound()
+    return owner
+
+
 Public = Annotated[None, Depends(public)]
 DevelopmentOnly = Annotated[None, Depends(development_only)]
 CurrentActor = Annotated[Actor, Depends(signed_in)]
@@ -122,3 +133,4 @@ AdminActor = Annotated[Actor, Depends(admin_required)]
 StaffActor = Annotated[Actor, Depends(staff_required)]
 ChildScope = Annotated[ChildAccess, Depends(child_scope)]
 RequestPolicy = Annotated[SharingPolicy, Depends(request_policy)]
+FeedOwner = Annotated[Actor, Depends(calendar_feed_owner)]

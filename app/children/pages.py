@@ -14,6 +14,7 @@ from app.authz.visibility import audience_for_category, describe_viewer, team_vi
 from app.caseinfo import service as caseinfo
 from app.children import service
 from app.children.models import EndReason, PlacementKind
+from app.contacts import pages as contact_pages
 from app.errors import NotFound
 from app.forms import blank_to_none, field_errors
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind, StaffPosition
@@ -44,7 +45,7 @@ def can_see_whole_centre(actor: Actor, policy: SharingPolicy) -> bool:
     return bool(centre_wide_org_ids(actor, policy))
 
 
-def child_page_context(db: Session, access: ChildAccess) -> dict[str, Any]:
+def child_page_context(db: Session, access: ChildAccess, settings: Any) -> dict[str, Any]:
     detail = service.child_detail(db, access, what="child page")
     child = service.load_child(db, access)
     viewers = team_viewers(db, child, access.policy, access.on)
@@ -71,6 +72,7 @@ def child_page_context(db: Session, access: ChildAccess) -> dict[str, Any]:
         "can_ask_why": access.is_professional,
         "can_read_log": sharing.may_read_access_log(access),
     }
+    context.update(contact_pages.child_section(db, access, settings))
     if context["can_manage_orders"]:
         context["order_people"] = [(str(pid), name) for pid, name in sharing.family_members(db, access)]
     if context["can_manage_case"]:

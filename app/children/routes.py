@@ -46,7 +46,9 @@ def my_children(
 
 @router.get("/children/{child_id}")
 def child_page(request: Request, access: ChildScope, db: DbSession) -> Response:
-    return render(request, "children/detail.html", pages.child_page_context(db, access))
+    return render(
+        request, "children/detail.html", pages.child_page_context(db, access, request.app.state.settings)
+    )
 
 
 # --- Basic profile ------------------------------------------------------------------------

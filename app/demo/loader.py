@@ -16,10 +16,11 @@ from app.accounts.models import Account
 from app.accounts.passwords import hash_password
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
+from app.contacts.models import Contact, ContactOutcome, ContactParticipant, ContactSeries, Place
 from app.demo import nagano
 from app.demo.nagano import DemoHousehold, DemoPerson, FeaturedChild
 from app.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from app.i18n import today_tokyo
+from app.i18n import TOKYO, today_tokyo
 from app.modeling import utcnow
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, HouseholdMember, Person
@@ -401,6 +402,68 @@ def _town(region: str) -> str:
     }[region]
 
 
+def load_contacts(loader: DemoLoader) -> None:
+    """Neutral places for each centre, and contacts around the featured children."""
+    for key, centre, name, address in nagano.PLACES:
+        loader.ensure(Place, key, centre_id=demo_id(centre), name=name, address=address)
+    loader.db.flush()
+    for spec in nagano.CONTACTS:
+        if spec.series:
+            loader.ensure(
+                ContactSeries,
+                spec.series,
+                child_id=demo_id(spec.child),
+                rule="weekly",
+                first_date=loader.today + dt.timedelta(days=3),
+                until_date=loader.today + dt.timedelta(days=24),
+                created_by_id=demo_id("caseworker1"),
+            )
+        day = loader.today + dt.timedelta(days=spec.days)
+        starts = dt.datetime.combine(day, dt.time(spec.hour), tzinfo=TOKYO).astimezone(dt.UTC)
+        contact = loader.ensure(
+            Contact,
+            spec.key,
+            child_id=demo_id(spec.child),
+            kind=spec.kind,
+            mode=spec.mode,
+            place_kind=spec.place_kind,
+            place_id=demo_id(spec.place) if spec.place else None,
+            starts_at=starts,
+            duration_minutes=spec.minutes,
+            status=spec.status,
+            facilitator_id=demo_id(spec.facilitator) if spec.facilitator else None,
+            carer_present=spec.carer_present,
+            call_arrangement=spec.call_arrangement,
+            series_id=demo_id(spec.series) if spec.series else None,
+            created_by_id=demo_id("caseworker1"),
+        )
+        loader.db.flush()
+        answer = "accepted" if spec.status in ("confirmed", "done") else "pending"
+        for person in spec.participants:
+            loader.ensure(
+                ContactParticipant,
+                f"{spec.key}/{person}",
+                contact_id=contact.id,
+                person_id=demo_id(person),
+                response=answer,
+            )
+        if spec.outcome:
+            how, reaction, routines, food, sleep, comfort, next_steps = spec.outcome
+            loader.ensure(
+                ContactOutcome,
+                f"{spec.key}/outcome",
+                contact_id=contact.id,
+                how_it_went=how,
+                child_reaction=reaction,
+                routines=routines,
+                food=food,
+                sleep=sleep,
+                comfort_objects=comfort,
+                next_steps=next_steps,
+                author_id=demo_id("caseworker1"),
+            )
+
+
 def load_demo(
     db: Session,
     *,
@@ -421,6 +484,8 @@ def load_demo(
         loader.child(featured_plan(featured, loader.today))
     for index in range(SYNTHETIC_CHILDREN):
         loader.child(synthetic_plan(index, loader.today))
+    db.flush()
+    load_contacts(loader)
     db.flush()
     if extra_children:
         load_bench_children(loader, extra_children, progress)

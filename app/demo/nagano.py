@@ -947,3 +947,143 @@ GIVEN_ADULT = [
     ("久美子", "くみこ"),
     ("学", "まなぶ"),
 ]
+
+# Neutral places each centre uses for contacts: (key, centre, name, address)
+PLACES = [
+    ("place-chuo-room", "centre-chuo", "中央児童相談所 面接室", "長野県長野市大字南長池000-1"),
+    ("place-chuo-hall", "centre-chuo", "長野市ふれあい交流センター 和室", "長野県長野市鶴賀000-40"),
+    ("place-matsumoto-room", "centre-matsumoto", "松本児童相談所 プレイルーム", "長野県松本市大字島立000-2"),
+    ("place-matsumoto-hall", "centre-matsumoto", "あがたの森 交流室", "長野県松本市県000-41"),
+    ("place-iida-room", "centre-iida", "飯田児童相談所 面接室", "長野県飯田市追手町000-3"),
+    ("place-suwa-room", "centre-suwa", "諏訪児童相談所 面接室", "長野県諏訪市上川000-4"),
+    ("place-saku-room", "centre-saku", "佐久児童相談所 面接室", "長野県佐久市大字跡部000-5"),
+]
+
+
+@dataclass(frozen=True)
+class DemoContact:
+    """(days from today, hour) in Japan time; negative days are in the past."""
+
+    key: str
+    child: str
+    kind: str
+    days: int
+    hour: int
+    minutes: int
+    mode: str
+    place_kind: str
+    place: str | None
+    participants: tuple[str, ...]
+    facilitator: str | None
+    status: str
+    call_arrangement: str | None = None
+    carer_present: bool | None = None
+    series: str | None = None
+    outcome: tuple[str, str, str, str, str, str, str] | None = (
+        None  # how, reaction, routines, food, sleep, comfort, next
+    )
+
+
+CONTACTS = [
+    DemoContact(
+        "sakura-comfort",
+        "child-sakura",
+        "comfort_call",
+        -239,
+        19,
+        20,
+        "phone",
+        "remote",
+        None,
+        ("foster1", "parent1", "caseworker1"),
+        "caseworker1",
+        "done",
+        call_arrangement="caseworker_connects",
+        outcome=(
+            "落ち着いて話せた",
+            "声を聞いて安心した様子",
+            "7時起床、21時就寝",
+            "卵は食べられない",
+            "うさぎのぬいぐるみと寝る",
+            "ぬいぐるみ「みみ」",
+            "1週間以内にアイスブレーカー",
+        ),
+    ),
+    DemoContact(
+        "sakura-icebreaker",
+        "child-sakura",
+        "icebreaker",
+        -234,
+        10,
+        45,
+        "in_person",
+        "neutral",
+        "place-chuo-room",
+        ("foster1", "foster1-spouse", "parent1", "caseworker1", "coordinator"),
+        "coordinator",
+        "done",
+    ),
+    *[
+        DemoContact(
+            f"sakura-family-time-{week}",
+            "child-sakura",
+            "family_time",
+            3 + 7 * week,
+            14,
+            90,
+            "in_person",
+            "neutral",
+            "place-chuo-hall",
+            ("parent1", "foster1", "caseworker1"),
+            "caseworker1",
+            "confirmed" if week == 0 else "proposed",
+            carer_present=True,
+            series="sakura-family-time",
+        )
+        for week in range(4)
+    ],
+    DemoContact(
+        "yui-interview",
+        "child-yui",
+        "interview_child",
+        5,
+        16,
+        45,
+        "in_person",
+        "foster_home",
+        None,
+        ("foster2", "caseworker2"),
+        "caseworker2",
+        "confirmed",
+    ),
+    DemoContact(
+        "sota-family-time",
+        "child-sota",
+        "family_time",
+        -20,
+        13,
+        60,
+        "in_person",
+        "facility",
+        None,
+        ("parent2", "keyworker", "caseworker1"),
+        "caseworker1",
+        "done",
+        carer_present=True,
+    ),
+    DemoContact(
+        "sota-family-time-next",
+        "child-sota",
+        "family_time",
+        10,
+        13,
+        60,
+        "in_person",
+        "facility",
+        None,
+        ("parent2", "keyworker", "caseworker1"),
+        "caseworker1",
+        "proposed",
+        carer_present=True,
+    ),
+]

@@ -1,4 +1,5 @@
-"""In development, the mail the portal sent is readable here (no SMTP server needed)."""
+"""The signed-in person's notifications; in development, the mail the portal sent (no SMTP server
+needed)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,29 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from app.authz.guards import DevelopmentOnly
+from app.authz.guards import CurrentActor, DevelopmentOnly
 from app.db import DbSession
 from app.notifications.models import OutboxMessage
-from app.web import render
+from app.notifications.service import mark_all_read, recent, render_text
+from app.web import redirect, render
 
 router = APIRouter()
+
+
+@router.get("/notifications")
+def notifications_page(request: Request, actor: CurrentActor, db: DbSession) -> Response:
+    """Newest first, each in the reader's language with its link; the unread ones are marked."""
+    items = [
+        {"text": render_text(n), "link": n.link, "created_at": n.created_at, "unread": n.read_at is None}
+        for n in recent(db, actor.person_id)
+    ]
+    return render(request, "notifications/list.html", {"items": items})
+
+
+@router.post("/notifications/read")
+def notifications_read(request: Request, actor: CurrentActor, db: DbSession) -> Response:
+    mark_all_read(db, actor.person_id)
+    return redirect(request, "/notifications")
 
 
 @router.get("/dev/mail")

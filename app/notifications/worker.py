@@ -25,8 +25,9 @@ Job = Callable[[Engine, Settings], object]
 def _jobs() -> list[tuple[Job, float]]:
     """Jobs that queue work or tidy up, with how often they run (seconds): each takes (engine, settings)."""
     from app.accounts.housekeeping import clean_up
+    from app.contacts.reminders import send_reminders
 
-    return [(clean_up, 3600.0)]
+    return [(clean_up, 3600.0), (send_reminders, 60.0)]
 
 
 def worker_id() -> str:

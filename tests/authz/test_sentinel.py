@@ -7,6 +7,7 @@ taught where its values come from).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,10 +18,16 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
+from app.accounts.identity import load_actor
 from app.accounts.models import Invitation
+from app.authz.scope import child_access, load_policy
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
+from app.contacts.models import Contact
+from app.contacts.schemas import ContactIn
+from app.contacts.service import schedule
 from app.demo.loader import demo_id
+from app.i18n import today_tokyo
 from app.notifications.models import Notification, OutboxMessage
 from app.people.models import Household, Person
 from app.routing import api_routes
@@ -96,6 +103,7 @@ def param_values(db: Session) -> dict[str, list[tuple[uuid.UUID | None, str]]]:
         "token_id": [(None, RANDOM)],
         "position_id": [(None, RANDOM)],
         "link_id": [(None, RANDOM)],
+        "place_id": [(None, str(demo_id("place-chuo-hall")))],
         "name": [(None, "no-such-provider")],
     }
     for name, table in EXTRA_PARAMETERS.items():
@@ -104,7 +112,7 @@ def param_values(db: Session) -> dict[str, list[tuple[uuid.UUID | None, str]]]:
 
 
 # Path parameters that later features add: name -> a table with child_id and id.
-EXTRA_PARAMETERS: dict[str, Any] = {}
+EXTRA_PARAMETERS: dict[str, Any] = {"contact_id": Contact}
 
 
 def urls(app: FastAPI, values: dict[str, list[tuple[uuid.UUID | None, str]]]) -> Iterator[tuple[str, str]]:
@@ -262,3 +270,55 @@ def test_no_email_to_a_birth_parent_carries_a_sentinel(planted: FastAPI, smtp: S
     for note in notes:
         if note.person_id in parents:
             assert not any(s in str(note.params) for s in SENTINELS)
+
+
+CALENDAR_URL = re.compile(r'data-testid="calendar-url">([^<]+)</code>')
+
+
+def _schedule_at_foster_home(app: FastAPI, child_id: uuid.UUID, by: str, people: list[str]) -> uuid.UUID:
+    with Session(app.state.engine) as db:
+        actor = load_actor(db, demo_id(by), via="session")
+        assert actor is not None
+        access = child_access(db, actor, child_id, load_policy(db))
+        data = ContactIn(
+            kind="family_time",
+            place_kind="foster_home",
+            date=today_tokyo() + dt.timedelta(days=4),
+            start_time=dt.time(10),
+            end_time=dt.time(11),
+            participant_ids=[demo_id(p) for p in people],
+        )
+        contact_id = schedule(db, access, app.state.settings, data).contacts[0].id
+        db.commit()
+        return contact_id
+
+
+def _own_feed(personas: Personas, key: str) -> str:
+    """The person makes their calendar link on My account; what a calendar app then reads."""
+    page = personas.client(key).form("/account/calendar")
+    match = CALENDAR_URL.search(page.text)
+    assert page.status_code == 200 and match
+    path = match.group(1).removeprefix(personas.app.state.settings.base_url.rstrip("/"))
+    response = personas.anonymous().get(path)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_no_calendar_feed_of_a_birth_parent_carries_a_sentinel(planted: FastAPI) -> None:
+    """Contacts at the foster homes, with the birth parents taking part: their own calendars show the
+    time but never the foster home's address (parent2 is under a protection order for Yui)."""
+    personas = Personas(planted)
+    contacts = {
+        _schedule_at_foster_home(planted, SAKURA, "caseworker1", ["foster1", "parent1"]),
+        _schedule_at_foster_home(planted, HINATA, "caseworker1", ["foster1", "parent2"]),
+        _schedule_at_foster_home(planted, YUI, "caseworker2", ["foster2", "parent2"]),
+        _schedule_at_foster_home(planted, YUI, "caseworker2", ["foster2"]),
+    }
+    seen: set[str] = set()
+    for key in BIRTH_PARENTS:
+        feed = _own_feed(personas, key)
+        assert not any(s in feed for s in SENTINELS), key
+        seen |= {str(c) for c in contacts if f"UID:{c}@" in feed}
+    assert len(seen) == 3, "each parent's own contacts are in their calendar, with their time"
+    # The control: the foster family's own calendar does show their home.
+    assert ADDRESS in _own_feed(personas, "foster1")

@@ -26,6 +26,7 @@ from app.accounts.models import Account, Invitation
 from app.accounts.tokens import create_token
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
+from app.contacts.models import Contact, ContactParticipant
 from app.demo.loader import demo_id
 from app.i18n import today_tokyo
 from app.modeling import utcnow
@@ -390,6 +391,35 @@ def _record_ids(db: Session, world: World, record: Record) -> None:
     db.add(invitation)
     order = db.exec(select(ProtectionOrder).where(ProtectionOrder.child_id == child_id)).first()
     assert order is not None
+    # A contact at the child's home (a foster home or a facility: whereabouts), with the caseworker.
+    contact = Contact(
+        child_id=child_id,
+        kind="family_time",
+        mode="in_person",
+        place_kind="foster_home" if placement.household_id else "facility",
+        starts_at=utcnow().replace(microsecond=0) + dt.timedelta(days=3),
+        duration_minutes=60,
+        status="proposed",
+        facilitator_id=membership.person_id,
+        created_by_id=membership.person_id,
+    )
+    db.add(contact)
+    db.flush()
+    db.add(ContactParticipant(contact_id=contact.id, person_id=membership.person_id))
+    # The demo family takes part too (not the test personas), so each contact shows phone numbers
+    # exactly as the policy allows each reader.
+    family = db.exec(
+        select(TeamMembership.person_id)
+        .join(Person, col(Person.id) == TeamMembership.person_id)
+        .where(
+            TeamMembership.child_id == child_id,
+            Person.family_name != "試験",
+            col(TeamMembership.role).in_(["foster_parent", "kinship_carer", *FAMILY]),
+        )
+        .distinct()
+    ).all()
+    for person_id in family:
+        db.add(ContactParticipant(contact_id=contact.id, person_id=person_id))
     db.flush()
     ids = {
         "placement_id": placement.id,
@@ -397,6 +427,7 @@ def _record_ids(db: Session, world: World, record: Record) -> None:
         "invitation_id": invitation.id,
         "item_id": demo_id(f"{record.key}/marker/care_info"),
         "order_id": order.id,
+        "contact_id": contact.id,
     }
     for name, value in ids.items():
         world.ids.setdefault(name, {})[record.index] = value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,8 +19,9 @@ def sign_in(page, server: LiveServer, email: str) -> None:  # type: ignore[no-un
     page.fill("#f-email", email)
     page.fill("#f-password", DEMO_PASSWORD)
     page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_load_state()
-    if page.url.endswith("/sign-in/code"):  # staff: the second factor
+    # Wait for the answer to the form: the children, or (staff) the second factor.
+    page.wait_for_url(re.compile(r"/children$|/sign-in/code$"))
+    if page.url.endswith("/sign-in/code"):
         page.fill("#f-code", Personas(server.app).next_code(email))
         page.click("form[action='/sign-in/code'] button[type=submit]")
     page.wait_for_url(f"{server.url}/children")

@@ -1,0 +1,147 @@
+"""What is due after a placement: a comfort call within 2 days, an icebreaker within 7 days and a
+support meeting within a month (the numbers are settings). A due item is satisfied by the contact
+of that kind that happened, scheduled by one still to come, and otherwise due or overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.authz.actor import Actor
+from app.authz.policy import Category, SharingPolicy, TeamRole
+from app.authz.scope import active_membership_clause, child_access, children_in_scope
+from app.children.models import Child, Placement, PlacementKind
+from app.config import Settings
+from app.contacts.models import Contact, ContactKind, ContactStatus
+from app.contacts.schemas import DueItemOut
+from app.errors import NotFound
+from app.i18n import TOKYO, today_tokyo
+from app.teams.models import TeamMembership
+
+# Placements older than this no longer produce due items (the demo has placements of years ago).
+LOOKBACK_DAYS = 90
+# The roles whose "due and overdue" list shows a child: the caseworker and the agency coordinator.
+RESPONSIBLE_ROLES = (TeamRole.CASEWORKER.value, TeamRole.AGENCY_COORDINATOR.value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: ContactKind
+    days: int
+    applies_to_temporary_protection: bool
+
+
+def rules(settings: Settings) -> list[Rule]:
+    return [
+        Rule(ContactKind.COMFORT_CALL, settings.due_comfort_call_days, True),
+        Rule(ContactKind.ICEBREAKER, settings.due_icebreaker_days, False),
+        Rule(ContactKind.SUPPORT_MEETING, settings.due_support_meeting_days, False),
+    ]
+
+
+def _tokyo_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(TOKYO).date()
+
+
+def due_items(
+    db: Session, settings: Settings, children: list[Child], on: dt.date | None = None
+) -> list[DueItemOut]:
+    """The due items of these children's recent placements, with their state."""
+    on = on or today_tokyo()
+    if not children:
+        return []
+    ids = [c.id for c in children]
+    names = {c.id: c.display_name for c in children}
+    placements = db.exec(
+        select(Placement).where(
+            col(Placement.child_id).in_(ids),
+            col(Placement.archived_at).is_(None),
+            Placement.start_date >= on - dt.timedelta(days=LOOKBACK_DAYS),
+            Placement.start_date <= on,
+            Placement.kind != PlacementKind.AT_HOME_WITH_SUPPORT.value,
+        )
+    ).all()
+    contacts = _contacts_by_child(db, ids, [r.kind.value for r in rules(settings)])
+    items = []
+    for placement in placements:
+        for rule in rules(settings):
+            if (
+                placement.kind == PlacementKind.TEMPORARY_PROTECTION
+                and not rule.applies_to_temporary_protection
+            ):
+                continue
+            items.append(_state(placement, rule, contacts.get(placement.child_id, []), names, on))
+    return sorted(items, key=lambda i: (i.deadline, i.child_name))
+
+
+def _contacts_by_child(db: Session, ids: list[uuid.UUID], kinds: list[str]) -> dict[uuid.UUID, list[Contact]]:
+    result: dict[uuid.UUID, list[Contact]] = {}
+    rows = db.exec(
+        select(Contact).where(
+            col(Contact.child_id).in_(ids), col(Contact.kind).in_(kinds), col(Contact.archived_at).is_(None)
+        )
+    )
+    for contact in rows:
+        result.setdefault(contact.child_id, []).append(contact)
+    return result
+
+
+def _state(
+    placement: Placement, rule: Rule, contacts: list[Contact], names: dict[uuid.UUID, str], on: dt.date
+) -> DueItemOut:
+    deadline = placement.start_date + dt.timedelta(days=rule.days)
+    mine = [c for c in contacts if c.kind == rule.kind and _tokyo_date(c.starts_at) >= placement.start_date]
+    done = next((c for c in mine if c.status == ContactStatus.DONE), None)
+    planned = next(
+        (
+            c
+            for c in sorted(mine, key=lambda c: c.starts_at)
+            if c.status in (ContactStatus.PROPOSED, ContactStatus.CONFIRMED)
+        ),
+        None,
+    )
+    if done is not None:
+        state, contact = "satisfied", done
+    elif planned is not None:
+        state, contact = "scheduled", planned
+    else:
+        state, contact = ("overdue" if on > deadline else "due"), None
+    return DueItemOut(
+        child_id=placement.child_id,
+        child_name=names[placement.child_id],
+        kind=rule.kind.value,
+        placement_kind=placement.kind,
+        placement_start=placement.start_date,
+        deadline=deadline,
+        state=state,
+        contact_id=contact.id if contact else None,
+    )
+
+
+def my_due_list(
+    db: Session, settings: Settings, actor: Actor, policy: SharingPolicy, *, whole_centre: bool = False
+) -> list[DueItemOut]:
+    """Open due items (not satisfied) of the children I answer for: as caseworker or coordinator,
+    or, for a supervisor asking for it, the whole centre's."""
+    on = today_tokyo()
+    query = children_in_scope(actor, policy, on).where(col(Child.archived_at).is_(None))
+    if not whole_centre:
+        responsible = select(TeamMembership.child_id).where(
+            TeamMembership.person_id == actor.person_id,
+            col(TeamMembership.role).in_(RESPONSIBLE_ROLES),
+            active_membership_clause(on),
+        )
+        query = query.where(col(Child.id).in_(responsible))
+    children = list(db.exec(query))
+    visible = [c for c in children if _may_see_contacts(db, actor, policy, c.id)]
+    return [i for i in due_items(db, settings, visible, on) if i.state != "satisfied"]
+
+
+def _may_see_contacts(db: Session, actor: Actor, policy: SharingPolicy, child_id: uuid.UUID) -> bool:
+    try:
+        return child_access(db, actor, child_id, policy).can_see(Category.CONTACT_RECORDS)
+    except NotFound:
+        return False

@@ -1,0 +1,339 @@
+"""Contact pages: schedule, see, answer, change, close and record how it went. Phone first."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
+from app.authz.policy import Category
+from app.children.pages import can_see_whole_centre
+from app.contacts import due, outcomes, pages, service
+from app.contacts.mine import upcoming_for
+from app.contacts.models import ContactKind, ContactStatus
+from app.contacts.schemas import ContactChange, StatusChange
+from app.db import DbSession
+from app.errors import Conflict, Invalid, NotFound
+from app.forms import field_errors
+from app.i18n import TOKYO, gettext
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter()
+FIELDS = (
+    "mode",
+    "place",
+    "date",
+    "start_time",
+    "end_time",
+    "facilitator_id",
+    "carer_present",
+    "call_arrangement",
+    "note",
+    "record_as_done",
+    "recurrence",
+    "until_date",
+    "custom_dates",
+    "idempotency_key",
+    "version",
+)
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in FIELDS}
+    values["participant_ids"] = [str(v) for v in form.getlist("participant_ids")]
+    return values
+
+
+def _kind(kind: str) -> ContactKind:
+    try:
+        return ContactKind(kind)
+    except ValueError:
+        raise NotFound() from None
+
+
+@router.get("/children/{child_id}/contacts/new")
+def contact_new(request: Request, access: ChildScope, db: DbSession, kind: str = "comfort_call") -> Response:
+    if not service.may_schedule(access):
+        raise NotFound()
+    chosen = _kind(kind)
+    return render(
+        request,
+        "contacts/form.html",
+        pages.form_context(db, access, chosen.value, pages.new_values(db, access, chosen)),
+    )
+
+
+@router.post("/children/{child_id}/contacts")
+async def contact_create(request: Request, access: ChildScope, db: DbSession, kind: str = "") -> Response:
+    if not service.may_schedule(access):
+        raise NotFound()
+    values = await _form(request)
+    chosen = _kind(kind or str((await request.form()).get("kind", "")))
+    try:
+        result = service.schedule(
+            db, access, request.app.state.settings, pages.contact_in(chosen.value, values)
+        )
+    except (ValidationError, Invalid) as problem:
+        errors = problem.errors if isinstance(problem, Invalid) else field_errors(problem)
+        return render(
+            request,
+            "contacts/form.html",
+            pages.form_context(db, access, chosen.value, values, errors=errors),
+            status_code=422,
+        )
+    first = result.contacts[0]
+    if not result.duplicate:
+        message = (
+            gettext("Recorded.")
+            if first.status == ContactStatus.DONE
+            else gettext("Scheduled. Everyone taking part was told and can answer in one tap.")
+        )
+        flash(request, message)
+        for warning in result.warnings:
+            flash(request, warning, "info")
+    return redirect(request, f"/children/{access.child_id}/contacts/{first.id}")
+
+
+@router.post("/children/{child_id}/contacts/check")
+async def contact_check(request: Request, access: ChildScope, db: DbSession) -> Response:
+    """While the form is filled in: who already has an appointment at that time (htmx)."""
+    if not service.may_schedule(access):
+        raise NotFound()
+    values = await _form(request)
+    warnings: list[str] = []
+    try:
+        data = pages.contact_in(str((await request.form()).get("kind", "comfort_call")), values)
+        probe = service.Contact(
+            child_id=access.child_id,
+            kind=data.kind,
+            mode=data.mode,
+            place_kind=data.place_kind,
+            starts_at=service.to_utc(data.date, data.start_time),
+            status="proposed",
+            duration_minutes=max(service._minutes(data.start_time, data.end_time, {}), 1),
+            created_by_id=access.person_id,
+        )
+        warnings = service.double_bookings(db, [probe], set(data.participant_ids), pages.team(db, access))
+    except (ValidationError, ValueError):
+        warnings = []
+    return render(request, "contacts/form.html", {"warnings": warnings}, block="warnings")
+
+
+@router.get("/children/{child_id}/contacts")
+def contact_list(request: Request, access: ChildScope, db: DbSession) -> Response:
+    if not access.can_see(Category.CONTACT_RECORDS):
+        raise NotFound()
+    contacts = pages.views(db, access, service.child_contacts(db, access))
+    return render(
+        request,
+        "contacts/list.html",
+        {
+            "access": access,
+            "contacts": list(reversed(contacts)),
+            **pages.child_section(db, access, request.app.state.settings),
+        },
+    )
+
+
+@router.get("/children/{child_id}/contacts/{contact_id}")
+def contact_page(request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> Response:
+    return render(
+        request,
+        "contacts/detail.html",
+        _detail_context(db, access, contact_id),
+        block="answer" if is_htmx(request) and request.headers.get("hx-target") == "answer" else None,
+    )
+
+
+def _detail_context(db: DbSession, access: ChildScope, contact_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
+    contact = service.get_contact(db, access, contact_id)
+    [view] = pages.views(db, access, [contact])
+    outcome = outcomes.outcome_of(db, contact)
+    return {
+        "access": access,
+        "contact": view,
+        "may_change": service.may_change(access, contact),
+        "may_record_outcome": outcomes.may_record(access) and contact.status == ContactStatus.DONE,
+        "outcome_values": outcome.model_dump() if outcome else {},
+        "can_add_care_info": access.can_add(Category.CARE_INFO),
+        "errors": {},
+        **extra,
+    }
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/respond")
+def contact_respond(
+    request: Request,
+    contact_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    response: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        service.respond(db, access, request.app.state.settings, contact_id, response)
+    except Invalid as invalid:
+        flash(request, " ".join(invalid.errors.values()), "error")
+    if is_htmx(request):
+        return render(
+            request, "contacts/detail.html", _detail_context(db, access, contact_id), block="answer"
+        )
+    return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}")
+
+
+@router.get("/children/{child_id}/contacts/{contact_id}/edit")
+def contact_edit(request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> Response:
+    contact = service.get_contact(db, access, contact_id)
+    if not service.may_change(access, contact):
+        raise NotFound()
+    participants = service.participants_of(db, [contact.id])[contact.id]
+    local = contact.starts_at.astimezone(TOKYO)
+    values = {
+        "date": local.date().isoformat(),
+        "start_time": local.strftime("%H:%M"),
+        "end_time": contact.ends_at.astimezone(TOKYO).strftime("%H:%M"),
+        "mode": contact.mode,
+        "place": f"neutral:{contact.place_id}" if contact.place_id else contact.place_kind,
+        "participant_ids": [str(p.person_id) for p in participants],
+        "note": contact.note,
+        "version": contact.version,
+    }
+    return render(
+        request, "contacts/form.html", pages.form_context(db, access, contact.kind, values, editing=contact)
+    )
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/edit")
+async def contact_update(
+    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession
+) -> Response:
+    contact = service.get_contact(db, access, contact_id)
+    if not service.may_change(access, contact):
+        raise NotFound()
+    values = await _form(request)
+    fields = pages.form_to_input(contact.kind, values)
+    try:
+        change = ContactChange.model_validate({**fields, "version": values.get("version") or 0})
+        _contact, warnings = service.change(db, access, request.app.state.settings, contact_id, change)
+    except (ValidationError, Invalid) as problem:
+        errors = problem.errors if isinstance(problem, Invalid) else field_errors(problem)
+        return render(
+            request,
+            "contacts/form.html",
+            pages.form_context(db, access, contact.kind, values, errors=errors, editing=contact),
+            status_code=422,
+        )
+    except Conflict as conflict:
+        return render(
+            request,
+            "contacts/form.html",
+            pages.form_context(
+                db, access, contact.kind, values, editing=contact, conflict=conflict.details.get("current")
+            ),
+            status_code=409,
+        )
+    flash(request, gettext("Changed. Everyone taking part was told."))
+    for warning in warnings:
+        flash(request, warning, "info")
+    return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}")
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/status")
+def contact_status(
+    request: Request,
+    contact_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    status: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    carer_present: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    contact = service.get_contact(db, access, contact_id)
+    if not service.may_change(access, contact):
+        raise NotFound()
+    present = None if not carer_present else carer_present == "yes"
+    try:
+        service.set_status(
+            db,
+            access,
+            request.app.state.settings,
+            contact_id,
+            StatusChange(version=version, status=status, reason=reason, carer_present=present),
+        )
+    except (Invalid, Conflict) as problem:
+        message = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else problem.message
+        return render(
+            request,
+            "contacts/detail.html",
+            _detail_context(db, access, contact_id, errors={"status": message}, reason=reason),
+            status_code=409 if isinstance(problem, Conflict) else 422,
+        )
+    flash(request, gettext("Saved."))
+    return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}")
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/outcome")
+async def contact_outcome(
+    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession
+) -> Response:
+    service.get_contact(db, access, contact_id)
+    if not outcomes.may_record(access):
+        raise NotFound()
+    form = await request.form()
+    values = {k: str(form.get(k, "")).strip() for k in outcomes.OutcomeIn.model_fields}
+    try:
+        data = outcomes.OutcomeIn.model_validate({**values, "version": values.get("version") or 0})
+        outcomes.save(db, access, contact_id, data)
+    except (ValidationError, Invalid, Conflict) as problem:
+        errors = (
+            problem.errors
+            if isinstance(problem, Invalid)
+            else field_errors(problem)
+            if isinstance(problem, ValidationError)
+            else {"how_it_went": problem.message}
+        )
+        return render(
+            request,
+            "contacts/detail.html",
+            _detail_context(db, access, contact_id, errors=errors, outcome_values=values),
+            status_code=409 if isinstance(problem, Conflict) else 422,
+        )
+    flash(request, gettext("Saved."))
+    return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}#outcome")
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/outcome/care-info")
+def contact_outcome_to_care_info(
+    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession
+) -> Response:
+    try:
+        outcomes.add_to_care_info(db, access, contact_id)
+    except Invalid as invalid:
+        flash(request, " ".join(invalid.errors.values()), "error")
+        return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}#outcome")
+    flash(request, gettext("Added to the child's care information."))
+    return redirect(request, f"/children/{access.child_id}#cat-care_info")
+
+
+@router.get("/contacts")
+def my_contacts(
+    request: Request, actor: CurrentActor, policy: RequestPolicy, db: DbSession, scope: str = "mine"
+) -> Response:
+    """My coming contacts, and the due and overdue items of the children I answer for."""
+    whole_centre = scope == "centre" and can_see_whole_centre(actor, policy)
+    settings = request.app.state.settings
+    return render(
+        request,
+        "contacts/mine.html",
+        {
+            "upcoming": upcoming_for(db, actor, policy),
+            "due_items": due.my_due_list(db, settings, actor, policy, whole_centre=whole_centre),
+            "scope": "centre" if whole_centre else "mine",
+            "can_see_centre": can_see_whole_centre(actor, policy),
+        },
+    )
