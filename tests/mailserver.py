@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import socket
 import threading
+from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 
@@ -33,6 +34,11 @@ class Mailbox:
     def to(self, address: str) -> list[Message]:
         with self.lock:
             return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def subject(message: Message) -> str:
+        """The subject as a person reads it (Japanese subjects travel encoded, RFC 2047)."""
+        return str(make_header(decode_header(message["Subject"] or "")))
 
     @staticmethod
     def text(message: Message) -> str:
