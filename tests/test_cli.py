@@ -49,6 +49,23 @@ def test_demo_then_token_opens_the_api(tmp_path: Path) -> None:
     app.state.engine.dispose()
 
 
+def test_worker_once_sends_what_is_due_and_exits(tmp_path: Path) -> None:
+    assert qpi(tmp_path, "demo", "--quiet").returncode == 0
+    app = create_app(settings_for(f"sqlite:///{tmp_path}/cli.sqlite3", tmp_path))
+    client = TestClient(app, base_url="https://testserver")  # the cookie is Secure outside development
+    csrf = client.get("/password-reset").text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert (
+        client.post("/password-reset", data={"email": "parent1@example.jp", "csrf_token": csrf}).status_code
+        == 200
+    )
+    app.state.engine.dispose()
+    first = qpi(tmp_path, "worker", "--once")
+    assert first.returncode == 0, first.stderr
+    assert "Sent 1," in first.stdout, first.stdout
+    again = qpi(tmp_path, "worker", "--once")
+    assert "Sent 0," in again.stdout, "nothing is sent twice"
+
+
 def test_token_for_unknown_person_fails_clearly(tmp_path: Path) -> None:
     assert qpi(tmp_path, "migrate").returncode == 0
     result = qpi(tmp_path, "token", "create", "--email", "nobody@example.jp")

@@ -27,7 +27,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_every_command_has_help() -> None:
     qpi = [sys.executable, "-m", "app.cli"]
-    for command in ([], ["serve"], ["migrate"], ["demo"], ["create-admin"], ["token"], ["token", "create"]):
+    for command in (
+        [],
+        ["serve"],
+        ["migrate"],
+        ["demo"],
+        ["create-admin"],
+        ["worker"],
+        ["token"],
+        ["token", "create"],
+    ):
         result = subprocess.run(
             [*qpi, *command, "--help"], capture_output=True, text=True, cwd=ROOT, check=False
         )
