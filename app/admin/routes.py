@@ -248,6 +248,21 @@ def person_enable(request: Request, person_id: uuid.UUID, actor: AdminActor, db:
     return redirect(request, f"/admin/people/{person_id}")
 
 
+@router.post("/people/{person_id}/reset-second-factor")
+def person_reset_second_factor(
+    request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession
+) -> Response:
+    people.reset_second_factor(db, actor, person_id)
+    flash(
+        request,
+        gettext(
+            "The second factor was reset and every session ended. At the next sign-in the person "
+            "sets up a new one (staff must)."
+        ),
+    )
+    return redirect(request, f"/admin/people/{person_id}")
+
+
 @router.post("/people/{person_id}/positions")
 def person_position_add(
     request: Request,

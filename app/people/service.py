@@ -165,6 +165,18 @@ def set_disabled(db: Session, actor: Actor, person_id: uuid.UUID, disabled: bool
     return account
 
 
+def reset_second_factor(db: Session, actor: Actor, person_id: uuid.UUID) -> Account:
+    """A lost phone: the person sets up a new second factor at their next sign-in (staff must)."""
+    account = account_of(db, person_id)
+    if account is None:
+        raise NotFound()
+    account.totp_secret = account.totp_enabled_at = account.totp_last_step = None
+    db.add(account)
+    sessions.end_all_sessions(db, person_id, reason="second_factor_changed")
+    audit.record(db, actor, "reset_totp", "account", account.id)
+    return account
+
+
 def add_position(
     db: Session,
     actor: Actor,

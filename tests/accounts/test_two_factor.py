@@ -105,3 +105,22 @@ def test_too_many_wrong_codes_lock_the_code_step(strict_app: FastAPI) -> None:
         client.form("/sign-in/code", {"code": "000000"})
     locked = client.form("/sign-in/code", {"code": personas.next_code("supervisor@example.jp")})
     assert locked.status_code == 429 and "試行回数が多すぎます" in locked.text
+
+
+def test_admin_resets_a_lost_second_factor(strict_app: FastAPI) -> None:
+    personas = Personas(strict_app)
+    staff = personas.sign_in("caseworker2@example.jp")
+    admin = personas.client("admin")
+    from app.demo.loader import demo_id
+
+    assert admin.form(f"/admin/people/{demo_id('caseworker2')}/reset-second-factor").status_code == 303
+    assert staff.get("/children").status_code == 303, "signed out everywhere"
+    client, response = password_step(personas, "caseworker2@example.jp")
+    assert response.headers["location"] == "/children", "no code asked: there is none"
+    assert client.get("/children").headers["location"] == "/account/two-factor", "a new one must be set up"
+    assert (
+        personas.client("foster1")
+        .form(f"/admin/people/{demo_id('caseworker2')}/reset-second-factor")
+        .status_code
+        == 403
+    )

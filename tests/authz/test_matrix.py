@@ -314,6 +314,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/admin/people/{person_id}/account"): [Spec("admin", ok=s(422), data={"email": "x"})],
     ("POST", "/admin/people/{person_id}/disable"): [Spec("admin", ok=s(303))],
     ("POST", "/admin/people/{person_id}/enable"): [Spec("admin", ok=s(303))],
+    ("POST", "/admin/people/{person_id}/reset-second-factor"): [Spec("admin", ok=s(303))],
     ("POST", "/admin/people/{person_id}/positions"): [
         Spec("admin", ok=s(422), data={"organisation_id": "x"})
     ],
