@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.accounts.oidc import links_of
+from app.authz.admin import admin_sees_contact_details
 from app.authz.guards import AdminActor
 from app.db import DbSession
 from app.errors import Conflict, Invalid
@@ -25,12 +26,6 @@ router = APIRouter(prefix="/admin")
 ORG_FIELDS = ("name", "kind", "region", "address", "phone")
 NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
 PERSON_FIELDS = (*NAME_FIELDS, "email", "phone")
-
-
-def _contact_fields_shown(db: DbSession, person_id: uuid.UUID) -> bool:
-    """Administrators read no case content: a family's contact details stay with the child's team.
-    Staff contact details are work details, which administrators keep."""
-    return bool(people.positions_of(db, person_id))
 
 
 def _vocab() -> dict[str, Any]:
@@ -164,7 +159,7 @@ def person_page(request: Request, person_id: uuid.UUID, actor: AdminActor, db: D
 
 def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
     person = people.get_person(db, person_id)
-    shown = _contact_fields_shown(db, person_id)
+    shown = admin_sees_contact_details(db, person_id)
     return {
         "contact_shown": shown,
         "person": person,
@@ -182,7 +177,7 @@ def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[s
 
 @router.post("/people/{person_id}/edit")
 async def person_update(request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
-    fields = PERSON_FIELDS if _contact_fields_shown(db, person_id) else NAME_FIELDS
+    fields = PERSON_FIELDS if admin_sees_contact_details(db, person_id) else NAME_FIELDS
     values = await _form_values(request, (*fields, "version"))
     try:
         people.update_person(
