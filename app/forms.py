@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.errors import Conflict, Invalid
 from app.i18n import gettext
 
 
@@ -37,3 +38,13 @@ def _message(kind: str, ctx: dict[str, Any]) -> str:
     if kind == "string_too_long":
         return gettext("Use at most %(max)d characters.", max=int(ctx.get("max_length", 0)))
     return gettext("This value is not valid.")
+
+
+def problem_text(problem: Exception) -> str:
+    """A refused change as one flash message: its field errors, the conflict, or a date that
+    could not be read (the only other way these forms fail)."""
+    if isinstance(problem, Invalid):
+        return " ".join(problem.errors.values())
+    if isinstance(problem, Conflict):
+        return problem.message
+    return gettext("Enter a date.")

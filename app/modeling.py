@@ -85,10 +85,6 @@ class Archivable(SQLModel):
     archived_at: dt.datetime | None = utc_field()
     archive_reason: str | None = Field(default=None, max_length=500)
 
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
 
 class Timestamped(SQLModel):
     created_at: dt.datetime = utc_field(nullable=False, default_now=True)

@@ -6,7 +6,6 @@ renders, so a page and its fragment never drift apart.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -40,7 +39,6 @@ from app.i18n import (
     get_locale,
     gettext,
     ngettext,
-    today_tokyo,
 )
 from app.orgs.models import ORG_KIND_LABELS, POSITION_LABELS, REGION_LABELS
 
@@ -84,17 +82,12 @@ def label(vocabulary: str, value: object) -> str:
     return gettext(message) if message else str(value)
 
 
-def days_since(start: dt.date | None) -> int | None:
-    return None if start is None else (today_tokyo() - start).days
-
-
 env.globals.update(
     label=label,
     format_date=format_date,
     format_datetime=format_datetime,
     format_time=format_time,
     format_age=format_age,
-    days_since=days_since,
     describe_viewer=describe_viewer,
     LOCALES=LOCALES,
 )

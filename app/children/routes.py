@@ -18,6 +18,7 @@ from app.children.models import PlacementKind, Sex
 from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
 from app.db import DbSession
 from app.errors import Conflict, Invalid
+from app.forms import problem_text
 from app.i18n import gettext, today_tokyo
 from app.web import flash, is_htmx, redirect, render
 
@@ -189,16 +190,8 @@ def placement_end(
         data = PlacementEnd(version=version, end_date=dt.date.fromisoformat(end_date), end_reason=end_reason)
         service.end_placement(db, access, placement_id, data)
     except (ValueError, Invalid, Conflict) as problem:
-        message = _problem_text(problem)
+        message = problem_text(problem)
         flash(request, message, "error")
         return redirect(request, f"/children/{access.child_id}#placements")
     flash(request, gettext("The placement was ended."))
     return redirect(request, f"/children/{access.child_id}#placements")
-
-
-def _problem_text(problem: Exception) -> str:
-    if isinstance(problem, Invalid):
-        return " ".join(problem.errors.values())
-    if isinstance(problem, Conflict):
-        return problem.message
-    return gettext("Enter a date.")

@@ -15,6 +15,7 @@ from app.authz.policy import Category, Level, TeamRole
 from app.children.pages import require, team_choices
 from app.db import DbSession
 from app.errors import Invalid, NotFound
+from app.forms import problem_text
 from app.i18n import gettext, today_tokyo
 from app.sharing import service
 from app.web import flash, redirect, render
@@ -64,8 +65,7 @@ def order_create(
         start = dt.date.fromisoformat(start_date) if start_date else today_tokyo()
         service.record_protection_order(db, access, chosen, start, note)
     except (ValueError, Invalid) as problem:
-        text = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else gettext("Enter a date.")
-        flash(request, text, "error")
+        flash(request, problem_text(problem), "error")
         return redirect(request, f"/children/{access.child_id}#orders")
     flash(
         request,
@@ -91,8 +91,7 @@ def order_end(
             db, access, order_id, dt.date.fromisoformat(end_date) if end_date else today_tokyo()
         )
     except (ValueError, Invalid) as problem:
-        text = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else gettext("Enter a date.")
-        flash(request, text, "error")
+        flash(request, problem_text(problem), "error")
         return redirect(request, f"/children/{access.child_id}#orders")
     flash(request, gettext("The protection order was ended."))
     return redirect(request, f"/children/{access.child_id}#orders")

@@ -15,20 +15,13 @@ from app.authz.policy import Category
 from app.children.pages import require
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
+from app.forms import problem_text
 from app.i18n import N_, gettext, today_tokyo
 from app.teams import invitations
 from app.teams import service as team_service
 from app.web import flash, redirect, render
 
 router = APIRouter()
-
-
-def _problem_text(problem: Exception) -> str:
-    if isinstance(problem, Invalid):
-        return " ".join(problem.errors.values())
-    if isinstance(problem, Conflict):
-        return problem.message
-    return gettext("Enter a date.")
 
 
 @router.post("/children/{child_id}/team")
@@ -46,7 +39,7 @@ def team_add(
         start = dt.date.fromisoformat(start_date) if start_date else today_tokyo()
         team_service.add_member(db, access, chosen, role, start)
     except (ValueError, Invalid) as problem:
-        flash(request, _problem_text(problem), "error")
+        flash(request, problem_text(problem), "error")
         return redirect(request, f"/children/{access.child_id}#team")
     flash(request, gettext("The team member was added."))
     return redirect(request, f"/children/{access.child_id}#team")
@@ -66,7 +59,7 @@ def team_end(
         end = dt.date.fromisoformat(end_date) if end_date else today_tokyo()
         team_service.end_membership(db, access, membership_id, end, version)
     except (ValueError, Invalid, Conflict) as problem:
-        flash(request, _problem_text(problem), "error")
+        flash(request, problem_text(problem), "error")
         return redirect(request, f"/children/{access.child_id}#team")
     flash(request, gettext("The membership was ended. From that day the person no longer sees this child."))
     return redirect(request, f"/children/{access.child_id}#team")
