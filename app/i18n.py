@@ -13,7 +13,6 @@ from contextvars import ContextVar
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -23,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from app import clock
 from app.config import BASE_DIR
 
 LOCALES = ("ja", "en")
@@ -30,7 +30,7 @@ DEFAULT_LOCALE = "ja"
 LOCALE_DIR = BASE_DIR / "locale"
 # Remembers the language of someone not signed in; a signed-in person's choice is kept on their account.
 LANGUAGE_COOKIE = "qpi_lang"
-TOKYO = ZoneInfo("Asia/Tokyo")
+TOKYO = clock.TOKYO
 
 _current_locale: ContextVar[str] = ContextVar("qpi_locale", default=DEFAULT_LOCALE)
 
@@ -114,10 +114,6 @@ def to_tokyo(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TOKYO)
 
 
-def today_tokyo() -> dt.date:
-    return dt.datetime.now(TOKYO).date()
-
-
 def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
@@ -142,7 +138,7 @@ def format_time(value: dt.datetime | None) -> str:
 
 
 def age_in_years(date_of_birth: dt.date, on: dt.date | None = None) -> int:
-    on = on or today_tokyo()
+    on = on or clock.today()
     years = on.year - date_of_birth.year
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
@@ -152,7 +148,7 @@ def age_in_years(date_of_birth: dt.date, on: dt.date | None = None) -> int:
 def format_age(date_of_birth: dt.date | None, on: dt.date | None = None) -> str:
     if date_of_birth is None:
         return ""
-    on = on or today_tokyo()
+    on = on or clock.today()
     years = age_in_years(date_of_birth, on)
     if years >= 1:
         return ngettext("%(num)d year", "%(num)d years", years)

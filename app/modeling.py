@@ -15,6 +15,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from app import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -23,10 +25,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -54,7 +52,7 @@ def utc_field(*, nullable: bool = True, default_now: bool = False, index: bool =
     """A timestamp column in UTC."""
     kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
     if default_now:
-        kwargs["default_factory"] = utcnow
+        kwargs["default_factory"] = clock.now
     elif nullable:
         kwargs["default"] = None
     return Field(**kwargs)

@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app import clock
 from app.config import Settings
 from app.db import make_engine
 from app.demo.loader import load_demo
@@ -33,6 +34,9 @@ from tests.mailserver import SmtpServer
 from tests.support import Personas
 
 PG_ENV = "QPI_TEST_DATABASE_URL"
+# The day the tests run on: QPI_TEST_CLOCK=2027-03-31 runs the whole suite as if it were that day
+# (10:00 in Japan; a full ISO time may be given). .ci/run uses it for fiscal-year boundaries.
+CLOCK_ENV = "QPI_TEST_CLOCK"
 SKIPPED_NOTES: list[str] = []
 
 
@@ -45,6 +49,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     """Say plainly, at the end of every run, what this machine could not test."""
     terminalreporter.section("what this run covered")
     pg = os.environ.get(PG_ENV)
+    terminalreporter.write_line(
+        f"Clock: {os.environ[CLOCK_ENV]} ({CLOCK_ENV})"
+        if os.environ.get(CLOCK_ENV)
+        else "Clock: the machine's"
+    )
     terminalreporter.write_line("SQLite: tested")
     terminalreporter.write_line(
         f"PostgreSQL: tested ({_redact(pg)})"
@@ -57,6 +66,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
 
 def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_clock() -> Iterator[None]:
+    """Every test reads "today" and "now" through app.clock; this sets it, before any data is made."""
+    wanted = os.environ.get(CLOCK_ENV)
+    clock.set_now(clock.parse_moment(wanted) if wanted else None)
+    yield
+    clock.set_now(None)
 
 
 # --- Databases ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 import uuid
 from typing import Any
 
@@ -14,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts import sessions
 from app.accounts.models import Account
 from app.accounts.tokens import create_token
@@ -79,7 +79,7 @@ class Personas:
             account = db.exec(select(Account).where(Account.email == email_address)).one()
             assert account.totp_secret
             totp = pyotp.TOTP(account.totp_secret)
-            current = int(time.time() // totp.interval)
+            current = int(clock.now().timestamp() // totp.interval)
             step = max(current - 1, (account.totp_last_step or 0) + 1)
             assert step <= current + 1, "more sign-ins in one minute than codes allow"
             return totp.generate_otp(step)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
+from app import clock
 from app.accounts.models import Account
 from app.authz.policy import TeamRole
 from app.children.models import Child, Placement, PlacementKind
 from app.db import make_engine
 from app.demo.loader import load_demo
 from app.demo.people import DEMO_SIGN_INS
-from app.i18n import age_in_years, today_tokyo
+from app.i18n import age_in_years
 from app.migrate import upgrade
 from app.orgs.models import Organisation, OrgKind
 from app.sharing.models import ProtectionOrder
@@ -25,7 +26,7 @@ def test_every_placement_kind_age_band_and_team_role_is_there(db: Session) -> No
     assert kinds == {k.value for k in PlacementKind}
     children = list(db.exec(select(Child)))
     assert 38 <= len(children) <= 45
-    today = today_tokyo()
+    today = clock.today()
     bands = {min(age_in_years(c.date_of_birth, today) // 3, 5) for c in children}
     assert bands == {0, 1, 2, 3, 4, 5}, "infants, preschool, school age and teenagers"
     roles = set(db.exec(select(TeamMembership.role)))

@@ -8,16 +8,16 @@ import datetime as dt
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col
 
+from app import clock
 from app.accounts import throttle
 from app.accounts.models import WebSession
 from app.config import Settings
-from app.modeling import utcnow
 
 KEEP_ENDED_SESSIONS = dt.timedelta(days=30)
 
 
 def clean_up(engine: Engine, settings: Settings) -> None:
-    now = utcnow()
+    now = clock.now()
     with Session(engine) as db:
         throttle.forget_before(db, now - dt.timedelta(minutes=settings.throttle_window_minutes, days=1))
         db.execute(delete(WebSession).where(col(WebSession.expires_at) < now - KEEP_ENDED_SESSIONS))

@@ -6,15 +6,15 @@ import uuid
 
 from sqlmodel import Session, col, or_, select
 
+from app import clock
 from app.accounts.models import Account
 from app.authz.actor import Actor, HeldPosition
-from app.i18n import today_tokyo
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Person
 
 
 def active_positions(db: Session, person_id: uuid.UUID) -> tuple[HeldPosition, ...]:
-    today = today_tokyo()
+    today = clock.today()
     end = col(StaffPosition.end_date)
     rows = db.exec(
         select(StaffPosition, Organisation)

@@ -34,6 +34,7 @@ from fastapi import FastAPI, Request
 from joserfc.errors import JoseError
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts import sessions
 from app.accounts.identity import active_positions
 from app.accounts.models import Account, IdentityLink, WebSession
@@ -43,7 +44,6 @@ from app.authz.actor import Actor
 from app.config import OIDCProvider, Settings
 from app.errors import Invalid, NotFound
 from app.i18n import N_, get_locale, gettext
-from app.modeling import utcnow
 from app.people.models import Person
 
 log = logging.getLogger("qpi.oidc")
@@ -365,7 +365,7 @@ def account_for(db: Session, provider: OIDCProvider, claims: dict[str, Any]) -> 
         account = _create_account(db, provider, person, email if verified else "")
     if account.disabled_at is not None:
         raise OIDCFailure("disabled", "the account is disabled")
-    link.last_used_at = utcnow()
+    link.last_used_at = clock.now()
     if email:
         link.email = email
     db.add(link)

@@ -10,12 +10,12 @@ import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app import clock
 from app.accounts import service
 from app.accounts.models import Account
 from app.authz.guards import Public, optional_actor
 from app.db import DbSession
 from app.i18n import LANGUAGE_COOKIE, N_, gettext
-from app.modeling import utcnow
 from app.web import client_ip, flash, redirect, render, safe_next
 
 router = APIRouter()
@@ -89,7 +89,7 @@ def sign_in(
         request.session[PENDING] = {
             "account_id": str(outcome.account.id),
             "next": safe_next(next, "/children"),
-            "at": utcnow().isoformat(),
+            "at": clock.now().isoformat(),
         }
         return redirect(request, "/sign-in/code")
     service.begin_session(db, request, settings, outcome.account, method="password")
@@ -114,7 +114,7 @@ def _pending(request: Request) -> dict[str, str] | None:
     if not pending:
         return None
     started = dt.datetime.fromisoformat(pending["at"])
-    if utcnow() - started > dt.timedelta(minutes=PENDING_MINUTES):
+    if clock.now() - started > dt.timedelta(minutes=PENDING_MINUTES):
         request.session.pop(PENDING, None)
         return None
     return dict(pending)
@@ -140,7 +140,7 @@ def _demo_code(request: Request, db: DbSession, pending: dict[str, str]) -> str:
     account = db.get(Account, uuid.UUID(pending["account_id"]))
     if account is None or account.email not in {d.email for d in demo_sign_ins()}:
         return ""
-    return pyotp.TOTP(DEMO_TOTP_SECRET).now()
+    return pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now())
 
 
 @router.post("/sign-in/code")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlmodel import Session, func, select
 
+from app import clock
 from app.accounts import sessions, throttle, totp
 from app.accounts.models import Account, PasswordReset
 from app.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -20,7 +21,6 @@ from app.authz.actor import Actor
 from app.config import Settings
 from app.errors import Invalid, NotFound
 from app.i18n import LOCALES, gettext
-from app.modeling import utcnow
 from app.notifications import emails, outbox
 from app.orgs.models import StaffPosition
 from app.people.models import Person
@@ -74,7 +74,7 @@ def begin_session(db: Session, request: Request, settings: Settings, account: Ac
         user_agent=request.headers.get("user-agent", ""),
     )
     request.scope["session"] = data
-    account.last_sign_in_at = utcnow()
+    account.last_sign_in_at = clock.now()
     db.add(account)
     audit.record(db, None, "sign_in", "account", account.id, summary=method, person_id=account.person_id)
 
@@ -114,7 +114,7 @@ def change_password(db: Session, actor: Actor, current: str, new: str, confirm: 
     if errors:
         raise Invalid(errors)
     account.password_hash = hash_password(new)
-    account.password_changed_at = utcnow()
+    account.password_changed_at = clock.now()
     db.add(account)
     # Other devices signed in with the old password are signed out.
     sessions.end_all_sessions(db, actor.person_id, reason="password_changed", keep=actor.session_id)
@@ -190,7 +190,7 @@ def enable_totp(db: Session, actor: Actor, secret: str, password: str, code: str
         raise Invalid(
             {"code": gettext("This code is not right. Check the time on your phone and try the newest code.")}
         )
-    account.totp_secret, account.totp_enabled_at, account.totp_last_step = secret, utcnow(), step
+    account.totp_secret, account.totp_enabled_at, account.totp_last_step = secret, clock.now(), step
     db.add(account)
     sessions.end_all_sessions(db, actor.person_id, reason="second_factor_changed", keep=actor.session_id)
     audit.record(db, actor, "enable_totp", "account", account.id)
@@ -249,7 +249,7 @@ def request_password_reset(db: Session, settings: Settings, email: str, ip: str)
     if account is None or account.disabled_at is not None:
         return
     token = secrets.token_urlsafe(32)
-    expires = utcnow() + dt.timedelta(minutes=settings.password_reset_valid_minutes)
+    expires = clock.now() + dt.timedelta(minutes=settings.password_reset_valid_minutes)
     db.add(PasswordReset(token_hash=hash_secret(token), account_id=account.id, expires_at=expires))
     message = emails.password_reset(account.locale, f"{settings.base_url}/password-reset/{token}", expires)
     outbox.enqueue(
@@ -273,7 +273,7 @@ def find_reset(db: Session, token: str) -> tuple[PasswordReset | None, str | Non
         return None, "unknown"
     if reset.used_at is not None:
         return reset, "used"
-    if reset.expires_at <= utcnow():
+    if reset.expires_at <= clock.now():
         return reset, "expired"
     return reset, None
 
@@ -289,8 +289,8 @@ def complete_password_reset(db: Session, token: str, password: str, confirm: str
         raise Invalid({"password": problem_text})
     if password != confirm:
         raise Invalid({"confirm": gettext("The two new passwords are not the same.")})
-    account.password_hash, account.password_changed_at = hash_password(password), utcnow()
-    reset.used_at = utcnow()
+    account.password_hash, account.password_changed_at = hash_password(password), clock.now()
+    reset.used_at = clock.now()
     db.add(account)
     db.add(reset)
     sessions.end_all_sessions(db, account.person_id, reason="password_changed")

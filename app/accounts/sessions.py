@@ -19,9 +19,9 @@ import anyio
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
+from app import clock
 from app.accounts.models import WebSession
 from app.config import Settings
-from app.modeling import utcnow
 
 # Don't write last_seen_at on every request; a minute's precision is enough for a 30-minute timeout.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -61,7 +61,7 @@ def load_session(engine: Engine, cookie_value: str | None) -> tuple[WebSession |
     """The live session for a cookie value, or None and the reason the old one ended."""
     if not cookie_value:
         return None, None
-    now = utcnow()
+    now = clock.now()
     with Session(engine, expire_on_commit=False) as db:
         record = db.get(WebSession, hash_session_value(cookie_value))
         if record is None:
@@ -94,7 +94,7 @@ def create_session(
 ) -> str:
     """Store a new session and return the cookie value (the only place it exists in clear)."""
     value = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     db.add(
         WebSession(
             id=hash_session_value(value),
@@ -115,7 +115,7 @@ def end_session(db: Session, record_id: str, reason: str = "signed_out") -> None
     db.execute(
         update(WebSession)
         .where(col(WebSession.id) == record_id, col(WebSession.ended_at).is_(None))
-        .values(ended_at=utcnow(), ended_reason=reason)
+        .values(ended_at=clock.now(), ended_reason=reason)
     )
 
 
@@ -126,7 +126,7 @@ def end_all_sessions(db: Session, person_id: uuid.UUID, reason: str, keep: str |
     )
     if keep:
         statement = statement.where(col(WebSession.id) != keep)
-    result = db.execute(statement.values(ended_at=utcnow(), ended_reason=reason))
+    result = db.execute(statement.values(ended_at=clock.now(), ended_reason=reason))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlmodel import Session, col, func, select
 
+from app import clock
 from app.accounts.models import SignInAttempt
 from app.config import Settings
-from app.modeling import utcnow
 
 
 def account_key(email: str) -> str:
@@ -32,7 +32,7 @@ def minutes_locked(
 ) -> int:
     """0 if another attempt may be made now, else the minutes to wait."""
     window = dt.timedelta(minutes=settings.throttle_window_minutes)
-    start = utcnow() - window
+    start = clock.now() - window
     account_start = max(start, since_success) if since_success else start
     too_many_for_account = (
         _failures(db, account_start, account_key=account_key(email))

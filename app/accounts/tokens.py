@@ -8,8 +8,8 @@ import uuid
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.models import ApiToken
-from app.modeling import utcnow
 
 TOKEN_PREFIX = "qpi_"  # noqa: S105  (a visible prefix so leaked tokens are easy to spot)
 
@@ -32,9 +32,9 @@ def find_live_token(db: Session, value: str) -> ApiToken | None:
         select(ApiToken).where(ApiToken.token_hash == hash_token(value), col(ApiToken.revoked_at).is_(None))
     ).first()
     if token is not None and (
-        token.last_used_at is None or (utcnow() - token.last_used_at).total_seconds() > 60
+        token.last_used_at is None or (clock.now() - token.last_used_at).total_seconds() > 60
     ):
-        token.last_used_at = utcnow()
+        token.last_used_at = clock.now()
         db.add(token)
     return token
 
@@ -43,7 +43,7 @@ def revoke_token(db: Session, person_id: uuid.UUID, token_id: uuid.UUID) -> bool
     token = db.get(ApiToken, token_id)
     if token is None or token.person_id != person_id or token.revoked_at is not None:
         return False
-    token.revoked_at = utcnow()
+    token.revoked_at = clock.now()
     db.add(token)
     return True
 

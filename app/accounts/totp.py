@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pyotp
 import segno
 
+from app import clock
 from app.accounts.models import Account
 
 ISSUER = "QPI portal"
@@ -35,7 +34,7 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
     code = _normalise(code)
     if len(code) != totp.digits:
         return None
-    now = time.time() if now is None else now
+    now = clock.now().timestamp() if now is None else now
     current = int(now // totp.interval)
     for step in (current, current - 1, current + 1):
         if pyotp.utils.strings_equal(totp.generate_otp(step), code):

@@ -13,12 +13,12 @@ from sqlalchemy import Select, union
 from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import clock
 from app.authz.access import ChildAccess, Grant
 from app.authz.actor import Actor
 from app.authz.policy import Category, Level, SharingPolicy, TeamRole, default_policy
 from app.children.models import Child, Placement
 from app.errors import NotFound
-from app.i18n import today_tokyo
 from app.orgs.models import Organisation, OrgKind
 from app.sharing.models import Consent, ConsentKind, PolicyOverride, ProtectionOrder
 from app.teams.models import TeamMembership
@@ -43,7 +43,7 @@ def centre_wide_org_ids(actor: Actor, policy: SharingPolicy) -> set[uuid.UUID]:
 
 def accessible_child_ids(actor: Actor, policy: SharingPolicy, on: dt.date | None = None) -> Select:
     """A SELECT of the ids of every child the actor may reach today."""
-    on = on or today_tokyo()
+    on = on or clock.today()
     on_team = select(TeamMembership.child_id).where(
         TeamMembership.person_id == actor.person_id, active_membership_clause(on)
     )
@@ -70,7 +70,7 @@ def child_access(
 ) -> ChildAccess:
     """The actor's access to one child; NotFound when the child is outside their scope."""
     policy = policy or load_policy(session)
-    on = on or today_tokyo()
+    on = on or clock.today()
     child = session.get(Child, child_id)
     if child is None:
         raise NotFound()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.policy import Category
@@ -18,7 +19,6 @@ from app.caseinfo.models import Audience, CaseItem
 from app.children.models import Child
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
-from app.modeling import utcnow
 from app.people.models import Person
 
 
@@ -199,7 +199,7 @@ def update_item(db: Session, access: ChildAccess, item_id: uuid.UUID, data: Item
         data.audience,
         named,
     )
-    item.updated_at = utcnow()
+    item.updated_at = clock.now()
     db.add(item)
     db.flush()
     audit.record_change(db, access.actor, item, before, child_id=access.child_id, category=item.category)
@@ -211,7 +211,7 @@ def archive_item(db: Session, access: ChildAccess, item_id: uuid.UUID, reason: s
     if not reason.strip():
         raise Invalid({"reason": gettext("Say why it is archived.")})
     before = audit.snapshot(item)
-    item.archived_at, item.archive_reason = utcnow(), reason.strip()[:500]
+    item.archived_at, item.archive_reason = clock.now(), reason.strip()[:500]
     db.add(item)
     db.flush()
     audit.record_change(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from app import clock
 from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
@@ -19,7 +20,7 @@ from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
 from app.db import DbSession
 from app.errors import Conflict, Invalid
 from app.forms import problem_text
-from app.i18n import gettext, today_tokyo
+from app.i18n import gettext
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter()
@@ -130,7 +131,7 @@ def child_archive(
 @router.get("/children/{child_id}/placements/new")
 def placement_form(request: Request, access: ChildScope, db: DbSession) -> Response:
     pages.require(access, Category.WHEREABOUTS)
-    values = {"start_date": today_tokyo().isoformat(), "kind": PlacementKind.FOSTER_FAMILY.value}
+    values = {"start_date": clock.today().isoformat(), "kind": PlacementKind.FOSTER_FAMILY.value}
     return render(request, "children/placement_new.html", pages.placement_form_context(db, access, values))
 
 

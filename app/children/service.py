@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, or_, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.actor import Actor
@@ -29,8 +30,7 @@ from app.children.schemas import (
     PlacementOut,
 )
 from app.errors import Conflict, Invalid, NotFound
-from app.i18n import age_in_years, gettext, today_tokyo
-from app.modeling import utcnow
+from app.i18n import age_in_years, gettext
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind
 from app.people.models import Household, Person
 from app.teams.models import TeamMembership
@@ -78,7 +78,7 @@ def list_children(
     on: dt.date | None = None,
 ) -> list[ChildSummary]:
     """The children whose team the actor is on (or, for a supervisor, the whole centre's)."""
-    on = on or today_tokyo()
+    on = on or clock.today()
     query = children_in_scope(actor, policy, on).where(col(Child.archived_at).is_(None))
     if not whole_centre:
         mine = select(TeamMembership.child_id).where(
@@ -273,7 +273,7 @@ def _child_errors(wanted: dict[str, object]) -> dict[str, str]:
     if "sex" in wanted and wanted["sex"] not in {s.value for s in Sex}:
         errors["sex"] = gettext("Choose one of the options.")
     birth = wanted.get("date_of_birth")
-    if isinstance(birth, dt.date) and birth > today_tokyo():
+    if isinstance(birth, dt.date) and birth > clock.today():
         errors["date_of_birth"] = gettext("The date of birth cannot be in the future.")
     return errors
 
@@ -286,7 +286,7 @@ def archive_child(db: Session, access: ChildAccess, reason: str) -> Child:
         raise Invalid({"reason": gettext("Say why the record is archived.")})
     child = load_child(db, access)
     before = audit.snapshot(child)
-    child.archived_at, child.archive_reason = utcnow(), reason.strip()[:500]
+    child.archived_at, child.archive_reason = clock.now(), reason.strip()[:500]
     db.add(child)
     db.flush()
     audit.record_change(
@@ -331,7 +331,7 @@ def placement_errors(db: Session, data: PlacementCreate) -> dict[str, str]:
         kind = PlacementKind(data.kind)
     except ValueError:
         return {"kind": gettext("Choose one of the options.")}
-    if data.start_date > today_tokyo() + dt.timedelta(days=366):
+    if data.start_date > clock.today() + dt.timedelta(days=366):
         errors["start_date"] = gettext("The start date is more than a year ahead.")
     if kind.in_a_household and data.household_id is None:
         errors["household_id"] = gettext("Choose the foster family.")

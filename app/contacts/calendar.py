@@ -24,6 +24,7 @@ from typing import Any
 from icalendar import Calendar, Event, Timezone
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.identity import load_actor
 from app.audit import service as audit
 from app.audit.models import AuditEvent
@@ -48,8 +49,7 @@ from app.contacts.schemas import ContactOut
 from app.contacts.service import child_contacts, get_contact, participants_of
 from app.contacts.views import contact_views
 from app.errors import NotFound
-from app.i18n import TOKYO, get_locale, today_tokyo, translate_in
-from app.modeling import utcnow
+from app.i18n import TOKYO, get_locale, translate_in
 from app.teams.models import TeamMembership
 
 # A feed shows contacts from this long ago onwards: recent ones keep their outcome in view, older
@@ -106,7 +106,7 @@ def _live_feeds(db: Session, person_id: uuid.UUID) -> list[CalendarFeed]:
 def renew_feed(db: Session, person_id: uuid.UUID, *, actor: Actor | None = None) -> str:
     """A new feed link for the person; any link they had stops working. Returns the token, which
     is not stored and cannot be shown again."""
-    now = utcnow()
+    now = clock.now()
     old = _live_feeds(db, person_id)
     for feed in old:
         feed.revoked_at = now
@@ -123,7 +123,7 @@ def revoke_feed(db: Session, person_id: uuid.UUID, *, actor: Actor | None = None
     """Stop the person's feed link; False when they had none."""
     feeds = _live_feeds(db, person_id)
     for feed in feeds:
-        feed.revoked_at = utcnow()
+        feed.revoked_at = clock.now()
         db.add(feed)
         audit.record(db, actor, "revoke", "calendar_feed", feed.id, person_id=person_id)
     db.flush()
@@ -157,7 +157,7 @@ def mark_used(db: Session, owner: Actor) -> None:
     feed = db.get(CalendarFeed, uuid.UUID(feed_id)) if feed_id else None
     if feed is None:
         return
-    now = utcnow()
+    now = clock.now()
     if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_EVERY:
         feed.last_used_at = now
         db.add(feed)
@@ -179,7 +179,7 @@ def feed_entries(db: Session, actor: Actor, *, on: dt.date | None = None) -> lis
     """The contacts in a person's feed: for each child whose team they are on (team memberships
     only: a supervisor's feed is not the whole centre), those they take part in or facilitate, or
     all of them for the child's caseworker and agency coordinator; from 30 days ago onwards."""
-    on = on or today_tokyo()
+    on = on or clock.today()
     policy = load_policy(db)
     rows = db.exec(
         select(TeamMembership.child_id, TeamMembership.role).where(
@@ -189,7 +189,7 @@ def feed_entries(db: Session, actor: Actor, *, on: dt.date | None = None) -> lis
     roles: dict[uuid.UUID, set[str]] = {}
     for child_id, role in rows:
         roles.setdefault(child_id, set()).add(role)
-    since = utcnow() - FEED_SINCE
+    since = clock.now() - FEED_SINCE
     entries: list[Entry] = []
     for child_id, child_roles in roles.items():
         try:
@@ -236,7 +236,7 @@ def _stamp(contact: Contact) -> dt.datetime:
 def _log_place_reads(db: Session, actor: Actor, entries: list[Entry], summary: str) -> None:
     """A foster home or facility shown as a place is a read of whereabouts, which goes in the child's
     access log; a feed that calendars read every hour is logged once a day per child."""
-    start_of_day = dt.datetime.combine(today_tokyo(), dt.time(), tzinfo=TOKYO).astimezone(dt.UTC)
+    start_of_day = dt.datetime.combine(clock.today(), dt.time(), tzinfo=TOKYO).astimezone(dt.UTC)
     logged: set[uuid.UUID] = set()
     for entry in entries:
         place = entry.contact.place

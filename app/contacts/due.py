@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.authz.actor import Actor
 from app.authz.policy import Category, SharingPolicy, TeamRole
 from app.authz.scope import active_membership_clause, child_access, children_in_scope
@@ -18,7 +19,7 @@ from app.config import Settings
 from app.contacts.models import Contact, ContactKind, ContactStatus
 from app.contacts.schemas import DueItemOut
 from app.errors import NotFound
-from app.i18n import TOKYO, today_tokyo
+from app.i18n import TOKYO
 from app.teams.models import TeamMembership
 
 # Placements older than this no longer produce due items (the demo has placements of years ago).
@@ -50,7 +51,7 @@ def due_items(
     db: Session, settings: Settings, children: list[Child], on: dt.date | None = None
 ) -> list[DueItemOut]:
     """The due items of these children's recent placements, with their state."""
-    on = on or today_tokyo()
+    on = on or clock.today()
     if not children:
         return []
     ids = [c.id for c in children]
@@ -126,7 +127,7 @@ def my_due_list(
 ) -> list[DueItemOut]:
     """Open due items (not satisfied) of the children I answer for: as caseworker or coordinator,
     or, for a supervisor asking for it, the whole centre's."""
-    on = today_tokyo()
+    on = clock.today()
     query = children_in_scope(actor, policy, on).where(col(Child.archived_at).is_(None))
     if not whole_centre:
         responsible = select(TeamMembership.child_id).where(

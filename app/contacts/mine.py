@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
+from app import clock
 from app.authz.actor import Actor
 from app.authz.policy import SharingPolicy
 from app.authz.scope import active_membership_clause, child_access
@@ -15,7 +16,6 @@ from app.contacts import pages
 from app.contacts.models import Contact, ContactParticipant
 from app.contacts.schemas import ContactOut
 from app.errors import NotFound
-from app.modeling import utcnow
 from app.teams.models import TeamMembership
 
 HORIZON = dt.timedelta(days=60)
@@ -28,7 +28,7 @@ class MyContact:
 
 
 def upcoming_for(db: Session, actor: Actor, policy: SharingPolicy) -> list[MyContact]:
-    now = utcnow()
+    now = clock.now()
     mine = select(ContactParticipant.contact_id).where(ContactParticipant.person_id == actor.person_id)
     on_team = select(TeamMembership.child_id).where(
         TeamMembership.person_id == actor.person_id, active_membership_clause(now.date())

@@ -9,6 +9,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.policy import Category
@@ -17,7 +18,6 @@ from app.contacts.models import CONTACT_KIND_LABELS, Contact, ContactKind, Conta
 from app.contacts.service import get_contact
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import N_, format_date, gettext
-from app.modeling import utcnow
 
 SHARED_LABELS = {
     "routines": N_("Routines"),
@@ -80,7 +80,7 @@ def save(db: Session, access: ChildAccess, contact_id: uuid.UUID, data: OutcomeI
     before = audit.snapshot(outcome)
     for key, value in fields.items():
         setattr(outcome, key, value)
-    outcome.updated_at = utcnow()
+    outcome.updated_at = clock.now()
     db.add(outcome)
     db.flush()
     audit.record_change(
@@ -117,7 +117,7 @@ def add_to_care_info(db: Session, access: ChildAccess, contact_id: uuid.UUID) ->
         author_id=access.person_id,
     )
     db.add(item)
-    outcome.added_to_care_info_at = utcnow()
+    outcome.added_to_care_info_at = clock.now()
     db.add(outcome)
     db.flush()
     audit.record_change(

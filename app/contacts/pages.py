@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.policy import BIRTH_FAMILY_ROLES, CARER_ROLES, Category, TeamRole
@@ -28,8 +29,7 @@ from app.contacts.models import (
 )
 from app.contacts.schemas import ContactIn, ContactOut
 from app.contacts.views import contact_views
-from app.i18n import TOKYO, gettext, today_tokyo
-from app.modeling import utcnow
+from app.i18n import TOKYO, gettext
 
 # Who usually takes part, by kind: the form starts with these ticked.
 DEFAULT_ROLES = {
@@ -91,7 +91,7 @@ def form_context(
 def new_values(db: Session, access: ChildAccess, kind: ContactKind) -> dict[str, Any]:
     members = team(db, access)
     roles = DEFAULT_ROLES[kind]
-    start = dt.datetime.now(TOKYO) + dt.timedelta(days=1)
+    start = clock.now().astimezone(TOKYO) + dt.timedelta(days=1)
     mode = ContactMode.PHONE if kind == ContactKind.COMFORT_CALL else ContactMode.IN_PERSON
     return {
         "date": start.date().isoformat(),
@@ -171,7 +171,7 @@ def child_section(db: Session, access: ChildAccess, settings: Any) -> dict[str, 
         return {"contacts_visible": False}
     child = db.get(Child, access.child_id)
     assert child is not None
-    since = utcnow() - dt.timedelta(days=1)
+    since = clock.now() - dt.timedelta(days=1)
     upcoming = views(db, access, service.child_contacts(db, access, since=since))[:8]
     return {
         "contacts_visible": True,
@@ -179,7 +179,7 @@ def child_section(db: Session, access: ChildAccess, settings: Any) -> dict[str, 
         "upcoming": upcoming,
         "may_schedule": service.may_schedule(access),
         "kinds": [(k.value, gettext(label)) for k, label in CONTACT_KIND_LABELS.items()],
-        "today": today_tokyo(),
+        "today": clock.today(),
     }
 
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.guards import AdminActor
 from app.contacts.models import Place
 from app.db import DbSession
 from app.errors import NotFound
 from app.i18n import gettext
-from app.modeling import utcnow
 from app.orgs.models import Organisation, OrgKind
 from app.web import flash, redirect, render
 
@@ -71,7 +71,7 @@ def place_archive(request: Request, place_id: uuid.UUID, actor: AdminActor, db: 
     if place is None:
         raise NotFound()
     before = audit.snapshot(place)
-    place.archived_at, place.archive_reason = utcnow(), "removed from the list"
+    place.archived_at, place.archive_reason = clock.now(), "removed from the list"
     db.add(place)
     audit.record_change(db, actor, place, before, action="archive")
     flash(request, gettext("The place was taken off the list. Contacts held there keep it."))

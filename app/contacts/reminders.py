@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.config import Settings
 from app.contacts.models import (
     CONTACT_KIND_LABELS,
@@ -30,7 +31,6 @@ from app.contacts.models import (
     ReminderSent,
     Response,
 )
-from app.modeling import utcnow
 from app.notifications.service import Event, notify
 
 log = logging.getLogger("qpi.reminders")
@@ -55,7 +55,7 @@ def due_offsets(starts_at: dt.datetime, now: dt.datetime) -> list[int]:
 
 def send_reminders(engine: Engine, settings: Settings, now: dt.datetime | None = None) -> ReminderReport:
     """The periodic job: remind each participant (who has not declined) of their coming contacts."""
-    now = now or utcnow()
+    now = now or clock.now()
     report = ReminderReport()
     with Session(engine) as db:
         pending = _pending(db, now)
@@ -124,7 +124,7 @@ def _remind(
         or contact.status not in OPEN
         or contact.archived_at is not None
         or contact.starts_at != starts_at
-        or utcnow() >= contact.starts_at  # never once it has started
+        or clock.now() >= contact.starts_at  # never once it has started
     ):
         return False
     participant = db.exec(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.models import Account
 from app.audit import service as audit
 from app.authz.access import ChildAccess
@@ -39,7 +40,6 @@ from app.contacts.models import (
 from app.contacts.schemas import ContactChange, ContactIn, StatusChange
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import TOKYO, gettext
-from app.modeling import utcnow
 from app.notifications.service import Event, notify
 
 MAX_OCCURRENCES = 60
@@ -144,7 +144,7 @@ def schedule(db: Session, access: ChildAccess, settings: Settings, data: Contact
     dates, date_errors = _occurrence_dates(data)
     errors.update(date_errors)
     minutes = _minutes(data.start_time, data.end_time, errors)
-    now = utcnow()
+    now = clock.now()
     if not errors:
         first = to_utc(dates[0], data.start_time)
         if first < now and not data.record_as_done:
@@ -312,7 +312,7 @@ def _set_participants(db: Session, contact: Contact, wanted: set[uuid.UUID], act
                 contact_id=contact.id,
                 person_id=person_id,
                 response=Response.ACCEPTED.value if answered else Response.PENDING.value,
-                responded_at=utcnow() if answered else None,
+                responded_at=clock.now() if answered else None,
             )
         )
     for person_id in set(existing) - wanted:
@@ -383,7 +383,7 @@ def change(
     )
     minutes = _minutes(data.start_time, data.end_time, errors)
     starts = to_utc(data.date, data.start_time)
-    if not errors and starts < utcnow():
+    if not errors and starts < clock.now():
         errors["date"] = gettext("This time has passed. Choose a time to come.")
     if errors:
         raise Invalid(errors)
@@ -397,7 +397,7 @@ def change(
     contact.starts_at, contact.duration_minutes, contact.mode = starts, minutes, data.mode
     contact.place_kind = data.place_kind
     contact.place_id = data.place_id if data.place_kind == PlaceKind.NEUTRAL else None
-    contact.note, contact.updated_at = data.note, utcnow()
+    contact.note, contact.updated_at = data.note, clock.now()
     db.add(contact)
     _set_participants(db, contact, set(data.participant_ids), access.person_id)
     if moved:  # a new time needs new answers
@@ -429,13 +429,13 @@ def set_status(
         raise Invalid({"status": gettext("This contact is already closed.")})
     if wanted in (ContactStatus.CANCELLED, ContactStatus.DID_NOT_HAPPEN) and not data.reason.strip():
         raise Invalid({"reason": gettext("Say why, so that the team knows.")})
-    if wanted == ContactStatus.DONE and contact.starts_at > utcnow():
+    if wanted == ContactStatus.DONE and contact.starts_at > clock.now():
         raise Invalid({"status": gettext("A contact can be marked as done once it has started.")})
     if contact.version != data.version:
         raise Conflict(gettext("Someone else changed this contact after you opened the form."))
     before = audit.snapshot(contact)
     contact.status, contact.status_reason = wanted, data.reason.strip()
-    contact.status_by_id, contact.status_at = access.person_id, utcnow()
+    contact.status_by_id, contact.status_at = access.person_id, clock.now()
     if contact.kind == ContactKind.FAMILY_TIME and data.carer_present is not None:
         contact.carer_present = data.carer_present
     db.add(contact)
@@ -466,7 +466,7 @@ def respond(
         raise Invalid({"response": gettext("Choose one of the options.")})
     if contact.status not in OPEN:
         raise Invalid({"response": gettext("This contact is already closed.")})
-    participant.response, participant.responded_at = answer, utcnow()
+    participant.response, participant.responded_at = answer, clock.now()
     db.add(participant)
     db.flush()
     # People without a sign-in cannot answer here; the caseworker confirms with them by phone.

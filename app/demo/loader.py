@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
+from app import clock
 from app.accounts.models import Account
 from app.accounts.passwords import hash_password
 from app.caseinfo.models import CaseItem
@@ -20,8 +21,7 @@ from app.contacts.models import Contact, ContactOutcome, ContactParticipant, Con
 from app.demo import nagano
 from app.demo.nagano import DemoHousehold, DemoPerson, FeaturedChild
 from app.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from app.i18n import TOKYO, today_tokyo
-from app.modeling import utcnow
+from app.i18n import TOKYO
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, HouseholdMember, Person
 from app.sharing.models import ProtectionOrder
@@ -145,7 +145,7 @@ class DemoLoader:
         if spec.sign_in:
             # Staff sign in with a second factor; the demo staff share a published secret.
             second_factor = (
-                {"totp_secret": DEMO_TOTP_SECRET, "totp_enabled_at": utcnow()}
+                {"totp_secret": DEMO_TOTP_SECRET, "totp_enabled_at": clock.now()}
                 if spec.positions or spec.is_admin
                 else {}
             )
@@ -472,7 +472,7 @@ def load_demo(
     progress: Callable[[str], Any] = lambda _: None,
 ) -> str:
     """Load (or complete) the demo world; returns a one-line report."""
-    loader = DemoLoader(db, today or today_tokyo())
+    loader = DemoLoader(db, today or clock.today())
     loader.organisations()
     for spec in [*nagano.STAFF, *nagano.BIRTH_PARENTS, *nagano.OTHERS]:
         loader.person(spec)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, or_, select
 
+from app import clock
 from app.config import Settings
-from app.modeling import utcnow
 from app.notifications import mailer
 from app.notifications.models import OutboxMessage
 
@@ -49,7 +49,7 @@ def enqueue(
         subject=subject,
         body=body,
         person_id=person_id,
-        send_after=send_after or utcnow(),
+        send_after=send_after or clock.now(),
         dedupe_key=dedupe_key,
     )
     db.add(message)
@@ -64,7 +64,7 @@ def claim(
     engine: Engine, worker_id: str, *, limit: int = 20, now: dt.datetime | None = None
 ) -> list[uuid.UUID]:
     """Claim up to `limit` messages that are due and not held by a live claim."""
-    now = now or utcnow()
+    now = now or clock.now()
     claimed: list[uuid.UUID] = []
     with Session(engine) as db:
         due = db.exec(
@@ -122,7 +122,7 @@ def deliver(
                 report.failed += message.failed_at is not None
                 report.retried += message.failed_at is None
                 continue
-            message.sent_at, message.claimed_until, message.last_error = utcnow(), None, None
+            message.sent_at, message.claimed_until, message.last_error = clock.now(), None, None
             db.add(message)
             db.commit()
             report.sent += 1
@@ -130,7 +130,7 @@ def deliver(
 
 
 def _record_failure(db: Session, message: OutboxMessage, error: Exception) -> None:
-    now = utcnow()
+    now = clock.now()
     message.last_error = f"{type(error).__name__}: {error}"[:1000]
     message.claimed_until = None
     if message.attempts >= MAX_ATTEMPTS:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from app import clock
 from app.accounts.models import Account
 from app.config import Settings
 from app.i18n import N_, format_datetime, get_locale, gettext, set_locale, translate_in
-from app.modeling import utcnow
 from app.notifications import outbox
 from app.notifications.models import Notification
 
@@ -140,5 +140,5 @@ def mark_all_read(db: Session, person_id: uuid.UUID) -> None:
     db.execute(
         update(Notification)
         .where(col(Notification.person_id) == person_id, col(Notification.read_at).is_(None))
-        .values(read_at=utcnow())
+        .values(read_at=clock.now())
     )

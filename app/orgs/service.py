@@ -7,11 +7,11 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.audit import service as audit
 from app.authz.actor import Actor
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
-from app.modeling import utcnow
 from app.orgs.models import Organisation, OrgKind, Region
 
 
@@ -75,7 +75,7 @@ def update_organisation(
     before = audit.snapshot(org)
     for key, value in data.model_dump().items():
         setattr(org, key, value)
-    org.updated_at = utcnow()
+    org.updated_at = clock.now()
     db.add(org)
     db.flush()
     audit.record_change(db, actor, org, before)
@@ -87,7 +87,7 @@ def archive_organisation(db: Session, actor: Actor, org_id: uuid.UUID, reason: s
     if not reason.strip():
         raise Invalid({"reason": gettext("Say why it is archived.")})
     before = audit.snapshot(org)
-    org.archived_at, org.archive_reason = utcnow(), reason.strip()[:500]
+    org.archived_at, org.archive_reason = clock.now(), reason.strip()[:500]
     db.add(org)
     db.flush()
     audit.record_change(db, actor, org, before, action="archive")

@@ -9,6 +9,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, or_, select
 
+from app import clock
 from app.accounts import sessions
 from app.accounts.models import Account
 from app.accounts.passwords import hash_password, password_problem
@@ -16,8 +17,7 @@ from app.accounts.service import find_account, normalise_email
 from app.audit import service as audit
 from app.authz.actor import Actor
 from app.errors import Conflict, Invalid, NotFound
-from app.i18n import gettext, today_tokyo
-from app.modeling import utcnow
+from app.i18n import gettext
 from app.orgs.models import Organisation, Position, StaffPosition
 from app.people.models import Person
 
@@ -108,7 +108,7 @@ def update_person(db: Session, actor: Actor, person_id: uuid.UUID, data: PersonI
     before = audit.snapshot(person)
     for key, value in data.model_dump(exclude_unset=True).items():  # only the fields the form had
         setattr(person, key, value)
-    person.updated_at = utcnow()
+    person.updated_at = clock.now()
     db.add(person)
     db.flush()
     audit.record_change(db, actor, person, before)
@@ -142,7 +142,7 @@ def create_account(
         email=email,
         password_hash=hash_password(password),
         is_admin=is_admin,
-        password_changed_at=utcnow(),
+        password_changed_at=clock.now(),
     )
     db.add(account)
     db.flush()
@@ -157,7 +157,7 @@ def set_disabled(db: Session, actor: Actor, person_id: uuid.UUID, disabled: bool
         raise NotFound()
     if disabled and person_id == actor.person_id:
         raise Invalid({"account": gettext("You cannot disable your own account.")})
-    account.disabled_at = utcnow() if disabled else None
+    account.disabled_at = clock.now() if disabled else None
     db.add(account)
     if disabled:
         sessions.end_all_sessions(db, person_id, reason="disabled")
@@ -197,7 +197,7 @@ def add_position(
         person_id=person_id,
         organisation_id=organisation_id,
         position=position,
-        start_date=start_date or today_tokyo(),
+        start_date=start_date or clock.today(),
     )
     db.add(staff)
     db.flush()
@@ -210,7 +210,7 @@ def end_position(db: Session, actor: Actor, person_id: uuid.UUID, position_id: u
     if staff is None or staff.person_id != person_id:
         raise NotFound()
     before = audit.snapshot(staff)
-    staff.end_date = today_tokyo()
+    staff.end_date = clock.today()
     db.add(staff)
     db.flush()
     audit.record_change(db, actor, staff, before, action="end")

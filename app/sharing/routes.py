@@ -10,13 +10,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app import clock
 from app.authz.guards import AdminActor, ChildScope, Public, RequestPolicy
 from app.authz.policy import Category, Level, TeamRole
 from app.children.pages import require, team_choices
 from app.db import DbSession
 from app.errors import Invalid, NotFound
 from app.forms import problem_text
-from app.i18n import gettext, today_tokyo
+from app.i18n import gettext
 from app.sharing import service
 from app.web import flash, redirect, render
 
@@ -62,7 +63,7 @@ def order_create(
     require(access, Category.LEGAL)  # the policy first, then the input
     try:
         chosen = uuid.UUID(person_id) if person_id else None
-        start = dt.date.fromisoformat(start_date) if start_date else today_tokyo()
+        start = dt.date.fromisoformat(start_date) if start_date else clock.today()
         service.record_protection_order(db, access, chosen, start, note)
     except (ValueError, Invalid) as problem:
         flash(request, problem_text(problem), "error")
@@ -88,7 +89,7 @@ def order_end(
     require(access, Category.LEGAL)
     try:
         service.end_protection_order(
-            db, access, order_id, dt.date.fromisoformat(end_date) if end_date else today_tokyo()
+            db, access, order_id, dt.date.fromisoformat(end_date) if end_date else clock.today()
         )
     except (ValueError, Invalid) as problem:
         flash(request, problem_text(problem), "error")
@@ -137,7 +138,7 @@ def access_log(request: Request, access: ChildScope, db: DbSession) -> Response:
 @router.get("/children/{child_id}/access-log.csv")
 def access_log_csv(access: ChildScope, db: DbSession) -> Response:
     body = service.access_log_csv(db, access)
-    filename = f"access-log-{access.child_id}-{today_tokyo().isoformat()}.csv"
+    filename = f"access-log-{access.child_id}-{clock.today().isoformat()}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

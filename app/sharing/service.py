@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.authz.access import ChildAccess, Decision, Reason
@@ -22,7 +23,6 @@ from app.caseinfo.models import CaseItem
 from app.children.models import Child
 from app.errors import Invalid, NotFound
 from app.i18n import format_date, format_datetime, gettext
-from app.modeling import utcnow
 from app.people.models import HouseholdMember, Person
 from app.sharing.models import Consent, ConsentKind, PolicyOverride, ProtectionOrder
 from app.teams.models import TeamMembership
@@ -78,7 +78,7 @@ def set_consent(db: Session, access: ChildAccess, give: bool) -> None:
         )
     elif not give and live is not None:
         before = audit.snapshot(live)
-        live.withdrawn_at, live.withdrawn_by_id = utcnow(), access.person_id
+        live.withdrawn_at, live.withdrawn_by_id = clock.now(), access.person_id
         db.add(live)
         audit.record_change(
             db,

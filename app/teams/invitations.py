@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.models import Account, Invitation
 from app.accounts.passwords import hash_password, password_problem
 from app.accounts.service import find_account, normalise_email
@@ -21,8 +22,7 @@ from app.authz.policy import Category, TeamRole
 from app.authz.scope import active_membership_clause
 from app.config import Settings
 from app.errors import Invalid, NotFound
-from app.i18n import LOCALES, gettext, today_tokyo
-from app.modeling import utcnow
+from app.i18n import LOCALES, gettext
 from app.notifications import emails, outbox
 from app.people.models import Person
 from app.people.service import is_email
@@ -67,7 +67,7 @@ def invite(
         given_name=given_name.strip(),
         locale=locale if locale in LOCALES else "ja",
         invited_by_id=access.person_id,
-        expires_at=utcnow() + dt.timedelta(hours=settings.invitation_valid_hours),
+        expires_at=clock.now() + dt.timedelta(hours=settings.invitation_valid_hours),
     )
     db.add(invitation)
     db.flush()
@@ -108,7 +108,7 @@ def revoke(db: Session, access: ChildAccess, invitation_id: uuid.UUID) -> None:
     invitation = db.get(Invitation, invitation_id)
     if not access.can_invite or invitation is None or invitation.child_id != access.child_id:
         raise NotFound()
-    invitation.revoked_at = utcnow()
+    invitation.revoked_at = clock.now()
     db.add(invitation)
     audit.record(db, access.actor, "revoke", "invitation", invitation.id, child_id=access.child_id)
 
@@ -134,7 +134,7 @@ def look_up(db: Session, token: str) -> InvitationState:
         return InvitationState(invitation, "revoked")
     if invitation.accepted_at is not None:
         return InvitationState(invitation, "used")
-    if invitation.expires_at <= utcnow():
+    if invitation.expires_at <= clock.now():
         return InvitationState(invitation, "expired")
     return InvitationState(invitation, None, find_account(db, invitation.email))
 
@@ -162,7 +162,7 @@ def accept_new(db: Session, token: str, password: str, confirm: str) -> Account:
         email=invitation.email,
         password_hash=hash_password(password),
         locale=invitation.locale,
-        password_changed_at=utcnow(),
+        password_changed_at=clock.now(),
     )
     db.add(account)
     _join(db, invitation, person.id)
@@ -181,7 +181,7 @@ def accept_as(db: Session, actor: Actor, token: str) -> Invitation:
 
 
 def _join(db: Session, invitation: Invitation, person_id: uuid.UUID) -> None:
-    today = today_tokyo()
+    today = clock.today()
     already = db.exec(
         select(TeamMembership).where(
             TeamMembership.child_id == invitation.child_id,
@@ -199,7 +199,7 @@ def _join(db: Session, invitation: Invitation, person_id: uuid.UUID) -> None:
             added_by_id=invitation.invited_by_id,
         )
         db.add(membership)
-    invitation.accepted_at, invitation.accepted_person_id = utcnow(), person_id
+    invitation.accepted_at, invitation.accepted_person_id = clock.now(), person_id
     db.add(invitation)
     db.flush()
     audit.record(

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app import clock
 from app.accounts import service as accounts
 from app.authz.guards import ChildScope, CurrentActor, Public
 from app.authz.policy import Category
@@ -16,7 +17,7 @@ from app.children.pages import require
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import problem_text
-from app.i18n import N_, gettext, today_tokyo
+from app.i18n import N_, gettext
 from app.teams import invitations
 from app.teams import service as team_service
 from app.web import flash, redirect, render
@@ -36,7 +37,7 @@ def team_add(
     require(access, Category.BASIC_PROFILE)  # the policy first, then the input
     try:
         chosen = uuid.UUID(person_id) if person_id else None
-        start = dt.date.fromisoformat(start_date) if start_date else today_tokyo()
+        start = dt.date.fromisoformat(start_date) if start_date else clock.today()
         team_service.add_member(db, access, chosen, role, start)
     except (ValueError, Invalid) as problem:
         flash(request, problem_text(problem), "error")
@@ -56,7 +57,7 @@ def team_end(
 ) -> Response:
     require(access, Category.BASIC_PROFILE)
     try:
-        end = dt.date.fromisoformat(end_date) if end_date else today_tokyo()
+        end = dt.date.fromisoformat(end_date) if end_date else clock.today()
         team_service.end_membership(db, access, membership_id, end, version)
     except (ValueError, Invalid, Conflict) as problem:
         flash(request, problem_text(problem), "error")

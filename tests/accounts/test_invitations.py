@@ -8,8 +8,8 @@ import re
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import Invitation
-from app.modeling import utcnow
 from tests.conftest import deliver_mail
 from tests.mailserver import Mailbox, SmtpServer
 from tests.support import HINATA, Personas
@@ -72,7 +72,7 @@ def test_expired_and_unknown_links_say_what_to_do(mail_app: FastAPI, smtp: SmtpS
     token = LINK.search(Mailbox.text(smtp.mailbox.to("late@example.jp")[0])).group(1)  # type: ignore[union-attr]
     with Session(mail_app.state.engine) as db:
         invitation = db.exec(select(Invitation).where(Invitation.email == "late@example.jp")).one()
-        invitation.expires_at = utcnow() - dt.timedelta(minutes=1)
+        invitation.expires_at = clock.now() - dt.timedelta(minutes=1)
         db.add(invitation)
         db.commit()
     expired = personas.anonymous().get(f"/invitations/{token}")

@@ -28,6 +28,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import Account, IdentityLink, WebSession
 from app.accounts.oidc import FAILURES
 from app.accounts.sessions import hash_session_value
@@ -36,7 +37,6 @@ from app.config import OIDCProvider
 from app.demo.loader import demo_id
 from app.i18n import LANGUAGE_COOKIE, gettext, set_locale
 from app.main import create_app
-from app.modeling import utcnow
 from tests.conftest import _note_skip, settings_for
 from tests.support import Personas, PortalClient
 
@@ -474,7 +474,7 @@ def test_a_disabled_account_does_not_sign_in(admin_app: FastAPI) -> None:
     link(admin_app, "caseworker1", "staff-0042")
     with Session(admin_app.state.engine) as db:
         account = db.exec(select(Account).where(Account.person_id == demo_id("caseworker1"))).one()
-        account.disabled_at = utcnow()
+        account.disabled_at = clock.now()
         db.add(account)
         db.commit()
     client = english(Personas(admin_app).anonymous())

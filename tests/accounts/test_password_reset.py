@@ -8,8 +8,8 @@ import re
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import PasswordReset
-from app.modeling import utcnow
 from tests.conftest import deliver_mail
 from tests.mailserver import Mailbox, SmtpServer
 from tests.support import Personas
@@ -56,7 +56,7 @@ def test_expired_reset_link_offers_a_new_one(mail_app: FastAPI, smtp: SmtpServer
     token = LINK.search(Mailbox.text(smtp.mailbox.to("parent2@example.jp")[0])).group(1)  # type: ignore[union-attr]
     with Session(mail_app.state.engine) as db:
         for reset in db.exec(select(PasswordReset)):
-            reset.expires_at = utcnow() - dt.timedelta(seconds=1)
+            reset.expires_at = clock.now() - dt.timedelta(seconds=1)
             db.add(reset)
         db.commit()
     page = personas.anonymous().get(f"/password-reset/{token}")

@@ -7,9 +7,9 @@ import datetime as dt
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import WebSession
 from app.accounts.sessions import hash_session_value
-from app.modeling import utcnow
 from tests.conftest import deliver_mail
 from tests.mailserver import Mailbox, SmtpServer
 from tests.support import Personas
@@ -64,7 +64,7 @@ def _age_session(app: FastAPI, client, **changes: dt.datetime) -> None:  # type:
 def test_idle_timeout_staff_30_minutes_family_longer(fresh_app: FastAPI) -> None:
     personas = Personas(fresh_app)
     staff, family = personas.sign_in("caseworker1@example.jp"), personas.sign_in("foster1@example.jp")
-    forty_minutes_ago = utcnow() - dt.timedelta(minutes=40)
+    forty_minutes_ago = clock.now() - dt.timedelta(minutes=40)
     _age_session(fresh_app, staff, last_seen_at=forty_minutes_ago)
     _age_session(fresh_app, family, last_seen_at=forty_minutes_ago)
     assert family.get("/children").status_code == 200, "families are asked less often"
@@ -77,7 +77,7 @@ def test_idle_timeout_staff_30_minutes_family_longer(fresh_app: FastAPI) -> None
 def test_absolute_timeout(fresh_app: FastAPI) -> None:
     personas = Personas(fresh_app)
     family = personas.sign_in("foster1@example.jp")
-    _age_session(fresh_app, family, expires_at=utcnow() - dt.timedelta(seconds=1))
+    _age_session(fresh_app, family, expires_at=clock.now() - dt.timedelta(seconds=1))
     response = family.get("/children")
     assert response.status_code == 303
     assert "最長時間" in family.get(response.headers["location"]).text

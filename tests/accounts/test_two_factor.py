@@ -10,6 +10,7 @@ import pyotp
 import pytest
 from fastapi import FastAPI
 
+from app import clock
 from app.main import create_app
 from tests.conftest import TestDatabase, settings_for
 from tests.support import Personas
@@ -74,7 +75,7 @@ def test_staff_without_second_factor_must_set_it_up(strict_app: FastAPI) -> None
     wrong = client.form("/account/two-factor", {"code": "123456", "password": "first long password"})
     assert wrong.status_code == 422
     ok = client.form(
-        "/account/two-factor", {"code": pyotp.TOTP(secret).now(), "password": "first long password"}
+        "/account/two-factor", {"code": pyotp.TOTP(secret).at(clock.now()), "password": "first long password"}
     )
     assert ok.status_code == 303
     assert client.get("/children").status_code == 200
@@ -86,11 +87,13 @@ def test_family_can_turn_a_second_factor_on_and_off(fresh_app: FastAPI) -> None:
     client = Personas(fresh_app).client("foster2")
     setup = client.get("/account/two-factor").text
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', setup).group(1)  # type: ignore[union-attr]
-    needs_password = client.form("/account/two-factor", {"code": pyotp.TOTP(secret).now(), "password": "x"})
+    needs_password = client.form(
+        "/account/two-factor", {"code": pyotp.TOTP(secret).at(clock.now()), "password": "x"}
+    )
     assert needs_password.status_code == 422, "changing the second factor asks for the password"
     assert (
         client.form(
-            "/account/two-factor", {"code": pyotp.TOTP(secret).now(), "password": "nagano-qpi-demo"}
+            "/account/two-factor", {"code": pyotp.TOTP(secret).at(clock.now()), "password": "nagano-qpi-demo"}
         ).status_code
         == 303
     )

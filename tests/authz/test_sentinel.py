@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts.identity import load_actor
 from app.accounts.models import Invitation
 from app.authz.scope import child_access, load_policy
@@ -27,7 +28,6 @@ from app.contacts.models import Contact
 from app.contacts.schemas import ContactIn
 from app.contacts.service import schedule
 from app.demo.loader import demo_id
-from app.i18n import today_tokyo
 from app.notifications.models import Notification, OutboxMessage
 from app.people.models import Household, Person
 from app.routing import api_routes
@@ -283,7 +283,7 @@ def _schedule_at_foster_home(app: FastAPI, child_id: uuid.UUID, by: str, people:
         data = ContactIn(
             kind="family_time",
             place_kind="foster_home",
-            date=today_tokyo() + dt.timedelta(days=4),
+            date=clock.today() + dt.timedelta(days=4),
             start_time=dt.time(10),
             end_time=dt.time(11),
             participant_ids=[demo_id(p) for p in people],

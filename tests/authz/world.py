@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.accounts import sessions
 from app.accounts.models import Account, Invitation
 from app.accounts.tokens import create_token
@@ -28,8 +29,6 @@ from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
 from app.contacts.models import Contact, ContactParticipant
 from app.demo.loader import demo_id
-from app.i18n import today_tokyo
-from app.modeling import utcnow
 from app.orgs.models import Organisation, StaffPosition
 from app.people.models import Household, Person
 from app.sharing.models import Consent, ProtectionOrder
@@ -178,7 +177,7 @@ def found_markers(text: str) -> set[tuple[str, int]]:
 
 def build_world(app: FastAPI) -> World:
     engine = app.state.engine
-    today = today_tokyo()
+    today = clock.today()
     with Session(engine, expire_on_commit=False) as db:
         records = [
             _mark_record(db, 1, "child-sakura", SAKURA, consent=False),
@@ -386,7 +385,7 @@ def _record_ids(db: Session, world: World, record: Record) -> None:
         email=f"pending-{record.index}@matrix.example",
         family_name="招待",
         invited_by_id=membership.person_id,
-        expires_at=utcnow() + dt.timedelta(days=3),
+        expires_at=clock.now() + dt.timedelta(days=3),
     )
     db.add(invitation)
     order = db.exec(select(ProtectionOrder).where(ProtectionOrder.child_id == child_id)).first()
@@ -397,7 +396,7 @@ def _record_ids(db: Session, world: World, record: Record) -> None:
         kind="family_time",
         mode="in_person",
         place_kind="foster_home" if placement.household_id else "facility",
-        starts_at=utcnow().replace(microsecond=0) + dt.timedelta(days=3),
+        starts_at=clock.now().replace(microsecond=0) + dt.timedelta(days=3),
         duration_minutes=60,
         status="proposed",
         facilitator_id=membership.person_id,

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from app import clock
 from app.i18n import TOKYO
 from tests.browser.conftest import LiveServer, screenshot
 from tests.browser.test_portal_pages import sign_in
@@ -19,7 +20,7 @@ PHONE = ("phone", {"width": 360, "height": 800})
 
 
 def day(offset: int) -> str:
-    return (dt.datetime.now(TOKYO).date() + dt.timedelta(days=offset)).isoformat()
+    return (clock.now().astimezone(TOKYO).date() + dt.timedelta(days=offset)).isoformat()
 
 
 def schedule(page, server: LiveServer, kind: str, **fields: str) -> None:  # type: ignore[no-untyped-def]

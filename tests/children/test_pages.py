@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import FastAPI
 
+from app import clock
 from tests.support import HARUTO, HINATA, SAKURA, SOTA, YUI, Personas
 
 
@@ -170,7 +171,7 @@ def test_new_placement_ends_the_current_one(fresh_app: FastAPI) -> None:
     facility = page.split('name="facility_id"')[1].split('<option value="')[2].split('"')[0]
     response = client.form(
         f"/children/{HINATA}/placements",
-        {"kind": "childrens_home", "start_date": "2026-11-22", "facility_id": facility},
+        {"kind": "childrens_home", "start_date": clock.today().isoformat(), "facility_id": facility},
     )
     assert response.status_code == 303
     history = client.get(f"/children/{HINATA}").text
@@ -184,11 +185,10 @@ def test_ending_a_membership_ends_access(fresh_app: FastAPI) -> None:
     api = personas.api("caseworker1")
     team = api.get(f"/api/v1/children/{HINATA}/team").json()
     membership = next(m for m in team if m["role"] == "agency_coordinator")
-    from app.i18n import today_tokyo
 
     response = caseworker.form(
         f"/children/{HINATA}/team/{membership['membership_id']}/end",
-        {"end_date": today_tokyo().isoformat(), "version": membership["version"]},
+        {"end_date": clock.today().isoformat(), "version": membership["version"]},
     )
     assert response.status_code == 303
     assert coordinator.get(f"/children/{HINATA}").status_code == 404, "access ends at the end date"

@@ -7,6 +7,7 @@ import re
 import uuid
 from typing import Any
 
+from app import clock
 from app.i18n import TOKYO
 from tests.support import PortalClient
 
@@ -14,7 +15,7 @@ CONTACT_URL = re.compile(r"/children/[0-9a-f-]{36}/contacts/([0-9a-f-]{36})$")
 
 
 def tomorrow(days: int = 1) -> str:
-    return (dt.datetime.now(TOKYO).date() + dt.timedelta(days=days)).isoformat()
+    return (clock.now().astimezone(TOKYO).date() + dt.timedelta(days=days)).isoformat()
 
 
 def form_of(client: PortalClient, child_id: uuid.UUID, kind: str) -> dict[str, Any]:

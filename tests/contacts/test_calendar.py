@@ -13,6 +13,7 @@ import icalendar
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.identity import load_actor
 from app.accounts.models import Account
 from app.authz.scope import child_access, load_policy
@@ -20,8 +21,7 @@ from app.contacts.models import CalendarFeed, Contact, ContactParticipant
 from app.contacts.schemas import ContactIn, StatusChange
 from app.contacts.service import schedule, set_status
 from app.demo.loader import demo_id
-from app.i18n import TOKYO, today_tokyo
-from app.modeling import utcnow
+from app.i18n import TOKYO
 from tests.support import SAKURA, YUI, Personas
 
 CALENDAR_URL = re.compile(r'data-testid="calendar-url">([^<]+)</code>')
@@ -55,7 +55,7 @@ def add_contact(
             kind=kind,
             mode=mode,
             place_kind=place_kind,
-            date=today_tokyo() + dt.timedelta(days=days),
+            date=clock.today() + dt.timedelta(days=days),
             start_time=start,
             end_time=end,
             participant_ids=[demo_id(p) for p in people],
@@ -122,7 +122,7 @@ def uid(contact_id: uuid.UUID) -> str:
 
 
 def at(days: int, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(today_tokyo() + dt.timedelta(days=days), time, tzinfo=TOKYO)
+    return dt.datetime.combine(clock.today() + dt.timedelta(days=days), time, tzinfo=TOKYO)
 
 
 def taking_part(app: FastAPI, key: str) -> set[str]:
@@ -351,7 +351,7 @@ def test_a_disabled_account_has_no_feed(fresh_app: FastAPI) -> None:
     assert fetch(personas, path).status_code == 200
     with Session(fresh_app.state.engine) as db:
         account = db.exec(select(Account).where(Account.person_id == demo_id("parent1"))).one()
-        account.disabled_at = utcnow()
+        account.disabled_at = clock.now()
         db.add(account)
         db.commit()
     assert fetch(personas, path).status_code == 404

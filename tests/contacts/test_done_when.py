@@ -12,6 +12,7 @@ from collections import Counter
 import icalendar
 from fastapi import FastAPI
 
+from app import clock
 from app.demo.loader import demo_id
 from app.i18n import TOKYO
 from app.notifications.worker import Worker
@@ -24,7 +25,7 @@ FAMILY = [str(demo_id(k)) for k in ("foster1", "foster1-spouse", "parent2")]
 
 def soon() -> tuple[str, str, str]:
     """A start about 90 minutes away, so both reminders (a day and two hours before) are due now."""
-    start = dt.datetime.now(TOKYO) + dt.timedelta(minutes=90)
+    start = clock.now().astimezone(TOKYO) + dt.timedelta(minutes=90)
     if start.hour == 23 and start.minute >= 35:
         start += dt.timedelta(minutes=30)  # keep start and end on one date
     end = start + dt.timedelta(minutes=20)

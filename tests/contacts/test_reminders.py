@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.config import Settings
 from app.contacts import reminders
 from app.contacts.models import (
@@ -35,7 +36,6 @@ from app.contacts.models import (
 from app.contacts.reminders import due_offsets, send_reminders
 from app.demo.loader import demo_id
 from app.i18n import format_datetime, set_locale
-from app.modeling import utcnow
 from app.notifications import outbox
 from app.notifications.models import Notification, OutboxMessage
 from app.notifications.worker import Worker
@@ -43,6 +43,7 @@ from tests.mailserver import Mailbox, SmtpServer
 from tests.support import HINATA, email
 
 HOUR = dt.timedelta(hours=1)
+MINUTE = dt.timedelta(minutes=1)
 CONTACT_LINK = re.compile(r"https://testserver/children/([0-9a-f-]{36})/contacts/([0-9a-f-]{36})")
 # Names of the child and the families around Hinata (demo data): no reminder may carry them.
 NAMES = ("陽葵", "ひなた", "木村", "きむら", "健太", "田中", "たなか", "裕子", "Hinata", "Kimura", "Tanaka")
@@ -70,11 +71,11 @@ def add_contact(
             kind=ContactKind.FAMILY_TIME.value,
             mode="in_person",
             place_kind="neutral",
-            starts_at=(utcnow() + starts_in).replace(microsecond=0),
+            starts_at=(clock.now() + starts_in).replace(microsecond=0),
             duration_minutes=60,
             status=status.value,
             created_by_id=demo_id("caseworker1"),
-            archived_at=utcnow() if archived else None,
+            archived_at=clock.now() if archived else None,
             archive_reason="test" if archived else None,
         )
         db.add(contact)
@@ -149,7 +150,7 @@ def wait_for(condition: object, timeout: float = 30.0) -> None:
 
 
 def test_due_offsets() -> None:
-    now = utcnow()
+    now = clock.now()
     assert due_offsets(now + 25 * HOUR, now) == []
     assert due_offsets(now + 23 * HOUR, now) == [1440]
     assert due_offsets(now + 90 * dt.timedelta(minutes=1), now) == [1440, 120]
@@ -220,7 +221,7 @@ def test_a_worker_that_loses_the_race_sends_nothing(
 ) -> None:
     """Both workers see the same reminders owed; the unique key lets only the first record them."""
     contact = add_contact(mail_app, 23 * HOUR)
-    now = utcnow()
+    now = clock.now()
     with Session(mail_app.state.engine) as db:
         seen_by_second = reminders._pending(db, now)
     assert len(seen_by_second) == 2
@@ -246,9 +247,11 @@ def test_a_moved_contact_is_reminded_again_and_a_cancelled_one_is_not(
     with Session(mail_app.state.engine) as db:
         contact, other = db.get(Contact, moved), db.get(Contact, cancelled)
         assert contact is not None and other is not None
-        contact.starts_at = (utcnow() + 21 * HOUR).replace(microsecond=0)  # rescheduled
+        contact.starts_at = (clock.now() + 21 * HOUR).replace(microsecond=0)  # rescheduled
         other.status = ContactStatus.CANCELLED.value
-        other.starts_at = (utcnow() + 90 * dt.timedelta(minutes=1)).replace(microsecond=0)  # its 2 h is due
+        other.starts_at = (clock.now() + 90 * dt.timedelta(minutes=1)).replace(
+            microsecond=0
+        )  # its 2 h is due
         db.add_all([contact, other])
         db.commit()
     run_workers(mail_app, rounds=2)
@@ -271,14 +274,14 @@ def test_a_refused_send_is_retried_later_and_delivered_once(mail_app: FastAPI, s
         queued = db.exec(select(OutboxMessage).where(OutboxMessage.kind == "contact_reminder")).all()
         assert len(queued) == 2
         assert all(m.attempts == 1 and m.sent_at is None and "451" in (m.last_error or "") for m in queued)
-        assert all(m.send_after > utcnow() + dt.timedelta(seconds=20) for m in queued), "it waits"
+        assert all(m.send_after > clock.now() + dt.timedelta(seconds=20) for m in queued), "it waits"
 
     smtp.mailbox.refuse = False
     run_workers(mail_app)
     assert smtp.mailbox.messages == [], "not before its time"
 
     with Session(mail_app.state.engine) as db:  # the pause is over
-        db.execute(update(OutboxMessage).values(send_after=utcnow() - dt.timedelta(seconds=1)))
+        db.execute(update(OutboxMessage).values(send_after=clock.now() - dt.timedelta(seconds=1)))
         db.commit()
     run_workers(mail_app, rounds=2)
     expected = expect([("foster1", contact), ("parent2", contact)])
@@ -312,7 +315,7 @@ def test_a_restart_loses_nothing_and_sends_nothing_twice(mail_app: FastAPI, smtp
         db.execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.claimed_by) == "killed-worker")
-            .values(claimed_until=utcnow() - dt.timedelta(seconds=1))
+            .values(claimed_until=clock.now() - dt.timedelta(seconds=1))
         )
         db.commit()
     missed = add_contact(mail_app, 100 * dt.timedelta(minutes=1))

@@ -10,10 +10,10 @@ import uuid
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
+from app import clock
 from app.accounts.models import Account
 from app.contacts.models import CONTACT_KIND_LABELS, ContactKind
 from app.i18n import format_datetime, set_locale
-from app.modeling import utcnow
 from app.notifications.service import Event, notify
 from tests.support import HINATA, SOTA, Personas, email
 
@@ -133,4 +133,4 @@ def test_marking_read_only_marks_ones_own(fresh_app: FastAPI) -> None:
         read = {n.person_id: n.read_at for n in rows}
     assert read[Personas.person_id("foster1")] is not None
     assert read[Personas.person_id("parent2")] is None
-    assert all(n.created_at <= utcnow() for n in rows)
+    assert all(n.created_at <= clock.now() for n in rows)

@@ -9,7 +9,7 @@ import threading
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from app.modeling import utcnow
+from app import clock
 from app.notifications import outbox
 from app.notifications.models import OutboxMessage
 from app.notifications.worker import Worker
@@ -33,12 +33,12 @@ def test_failed_send_is_retried_with_backoff(mail_app: FastAPI, smtp: SmtpServer
     with Session(mail_app.state.engine) as db:
         message = db.exec(select(OutboxMessage)).one()
         assert message.attempts == 1 and message.last_error and "451" in message.last_error
-        assert message.send_after > utcnow() + dt.timedelta(seconds=20), "the next try waits"
+        assert message.send_after > clock.now() + dt.timedelta(seconds=20), "the next try waits"
     smtp.mailbox.refuse = False
     assert outbox.send_due(mail_app.state.engine, mail_app.state.settings, "w1").sent == 0, (
         "not before its time"
     )
-    later = utcnow() + dt.timedelta(minutes=5)
+    later = clock.now() + dt.timedelta(minutes=5)
     claimed = outbox.claim(mail_app.state.engine, "w1", now=later)
     assert outbox.deliver(mail_app.state.engine, mail_app.state.settings, "w1", claimed).sent == 1
     assert len(smtp.mailbox.messages) == 1
@@ -72,7 +72,7 @@ def test_a_dead_workers_claim_expires_and_nothing_is_lost(mail_app: FastAPI, smt
     assert outbox.send_due(mail_app.state.engine, mail_app.state.settings, "w2").sent == 0, (
         "a live claim is respected"
     )
-    after_lease = utcnow() + outbox.CLAIM_LEASE + dt.timedelta(seconds=1)
+    after_lease = clock.now() + outbox.CLAIM_LEASE + dt.timedelta(seconds=1)
     claimed = outbox.claim(mail_app.state.engine, "w2", now=after_lease)
     assert outbox.deliver(mail_app.state.engine, mail_app.state.settings, "w2", claimed).sent == 3
     assert outbox.deliver(mail_app.state.engine, mail_app.state.settings, "crashed-worker", held).sent == 0, (

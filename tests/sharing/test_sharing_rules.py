@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import clock
 from app.audit.models import AuditEvent
 from app.demo.loader import demo_id
 from tests.support import HINATA, SAKURA, YUI, Personas
@@ -82,7 +83,7 @@ def test_consent_does_not_reach_someone_under_a_protection_order(fresh_app: Fast
     caseworker = personas.client("caseworker1")
     caseworker.form(
         f"/children/{HINATA}/protection-orders",
-        {"person_id": str(demo_id("parent2")), "start_date": "2026-01-01", "note": "接近禁止"},
+        {"person_id": str(demo_id("parent2")), "start_date": clock.today().isoformat(), "note": "接近禁止"},
     )
     placement = parent2.get(f"/api/v1/children/{HINATA}").json()["current_placement"]
     assert "place_address" not in placement and "place_phone" not in placement
@@ -94,7 +95,7 @@ def test_protection_order_needs_a_family_member_and_can_end(fresh_app: FastAPI) 
     caseworker = Personas(fresh_app).client("caseworker1")
     wrong = caseworker.form(
         f"/children/{SAKURA}/protection-orders",
-        {"person_id": str(demo_id("foster1")), "start_date": "2026-01-01"},
+        {"person_id": str(demo_id("foster1")), "start_date": clock.today().isoformat()},
         follow_redirects=True,
     )
     assert "チームにいる子どもの家族" in wrong.text
@@ -107,7 +108,9 @@ def test_protection_order_needs_a_family_member_and_can_end(fresh_app: FastAPI) 
         for m in parent.get(f"/api/v1/children/{SAKURA}/team").json()
         if m["role"] == "foster_parent"
     )
-    caseworker.form(f"/children/{SAKURA}/protection-orders/{order_id}/end", {"end_date": "2026-11-22"})
+    caseworker.form(
+        f"/children/{SAKURA}/protection-orders/{order_id}/end", {"end_date": clock.today().isoformat()}
+    )
     assert any(
         "name" in m
         for m in parent.get(f"/api/v1/children/{SAKURA}/team").json()
