@@ -6,6 +6,7 @@ work on a bare machine. Production mode refuses the defaults that are only safe 
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -113,6 +114,10 @@ class Settings(BaseSettings):
     def resolved_secret_key(self) -> str:
         """The secret key, generated and kept under data_dir on first run in development."""
         key = self.secret_key
+        if self.is_production and os.environ.get("QPI_CLOCK_OFFSET"):
+            raise InsecureSettings(
+                "QPI_CLOCK_OFFSET moves the clock for tests and demos; unset it in production."
+            )
         if self.is_production:
             if key.lower() in KNOWN_WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
                 raise InsecureSettings(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from app import clock
 from app.main import create_app
 from tests.conftest import settings_for
 
@@ -22,6 +23,7 @@ def qpi(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
         "QPI_DATA_DIR": str(tmp_path),
         "QPI_ENV": "development",
         "LANG": "C.UTF-8",
+        clock.OFFSET_ENV: str(clock.offset_seconds()),  # the command keeps the tests' time
     }
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],

@@ -39,6 +39,13 @@ def test_production_refuses_missing_default_or_short_secret(tmp_path: Path, secr
     assert not (tmp_path / "secret_key").exists(), "production never invents a secret"
 
 
+def test_production_refuses_a_moved_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(env="production", secret_key="s" * 40, data_dir=tmp_path)
+    monkeypatch.setenv("QPI_CLOCK_OFFSET", "3600")
+    with pytest.raises(InsecureSettings, match="QPI_CLOCK_OFFSET"):
+        settings.resolved_secret_key()
+
+
 def test_production_accepts_a_real_secret_and_secures_the_cookie(tmp_path: Path) -> None:
     settings = Settings(env="production", data_dir=tmp_path, secret_key="k" * 48, _env_file=None)  # type: ignore[call-arg]
     assert settings.resolved_secret_key() == "k" * 48
