@@ -6,6 +6,7 @@ work on a bare machine. Production mode refuses the defaults that are only safe 
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from functools import lru_cache
@@ -14,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger("qpi")
 
 # The repository root: templates/, static/, locale/ and migrations/ sit beside app/.
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,15 +86,51 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
 
-    # Co-parenting contacts: when each practice is due, counted from the placement start.
-    due_comfort_call_days: int = 2
-    due_icebreaker_days: int = 7
-    due_support_meeting_days: int = 30
+    # Co-parenting contacts: when each practice is due, counted from the placement start. The
+    # support meeting's period is seed 002's "措置後1か月以内": calendar months, counted as the Civil
+    # Code counts them (app/periods.py), so 31 January gives 28 February and 15 October 15 November.
+    due_comfort_call_days: int = Field(default=2, ge=0)
+    due_icebreaker_days: int = Field(default=7, ge=0)
+    due_support_meeting_months: int = Field(default=1, ge=1, le=24)
+    # The setting took days before (QPI_DUE_SUPPORT_MEETING_DAYS=30). A deployment that still sets it
+    # keeps working: whole months of 30 days are read as months, with a warning; anything else stops
+    # the start with a message saying what to set instead.
+    due_support_meeting_days: int | None = None
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'qpi.sqlite3').as_posix()}"
+        return self
+
+    @model_validator(mode="after")
+    def _support_meeting_in_months(self) -> Settings:
+        days = self.due_support_meeting_days
+        if days is None:
+            return self
+        if days <= 0 or days % 30:
+            raise ValueError(
+                f"QPI_DUE_SUPPORT_MEETING_DAYS={days} cannot be used: the support meeting is now due within "
+                "calendar months (seed 002: 措置後1か月以内; placed 31 January, due by 28 February), "
+                "not a number of days. Set QPI_DUE_SUPPORT_MEETING_MONTHS (1 for one month) and remove "
+                "QPI_DUE_SUPPORT_MEETING_DAYS."
+            )
+        months = days // 30
+        given = "due_support_meeting_months" in self.model_fields_set
+        if given and self.due_support_meeting_months != months:
+            raise ValueError(
+                f"QPI_DUE_SUPPORT_MEETING_DAYS={days} and QPI_DUE_SUPPORT_MEETING_MONTHS="
+                f"{self.due_support_meeting_months} disagree. Keep only QPI_DUE_SUPPORT_MEETING_MONTHS."
+            )
+        self.due_support_meeting_months = months
+        log.warning(
+            "QPI_DUE_SUPPORT_MEETING_DAYS=%s is read as QPI_DUE_SUPPORT_MEETING_MONTHS=%s: the support "
+            "meeting is due within calendar months, not days. Set QPI_DUE_SUPPORT_MEETING_MONTHS=%s and "
+            "remove QPI_DUE_SUPPORT_MEETING_DAYS.",
+            days,
+            months,
+            months,
+        )
         return self
 
     @property

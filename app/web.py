@@ -51,9 +51,14 @@ env.policies["ext.i18n.trimmed"] = True
 DUE_STATE_LABELS = {
     "satisfied": N_("Done"),
     "scheduled": N_("Scheduled"),
+    "booked_late": N_("Booked late"),
     "due": N_("Due"),
     "overdue": N_("Overdue"),
+    "no_longer_applies": N_("No longer applies"),
 }
+
+# How a due item's state is coloured: done is fine, late or missed is a problem, the rest waits.
+DUE_STATE_PILLS = {"satisfied": "ok", "overdue": "bad", "booked_late": "bad", "due": "warn"}
 
 # Vocabularies a template may label: {{ label("placement_kind", p.kind) }}.
 LABEL_SETS: dict[str, Mapping[Any, str]] = {
@@ -88,6 +93,7 @@ env.globals.update(
     format_datetime=format_datetime,
     format_time=format_time,
     format_age=format_age,
+    due_pill=lambda state: DUE_STATE_PILLS.get(state, ""),
     describe_viewer=describe_viewer,
     LOCALES=LOCALES,
 )

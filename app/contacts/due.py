@@ -1,6 +1,11 @@
 """What is due after a placement: a comfort call within 2 days, an icebreaker within 7 days and a
-support meeting within a month (the numbers are settings). A due item is satisfied by the contact
-of that kind that happened, scheduled by one still to come, and otherwise due or overdue."""
+support meeting within a calendar month (seed 002: 措置後1か月以内; the numbers are settings).
+
+Each placement has its own items, and only a contact held while the child was in that placement
+counts for them: an icebreaker with the next foster family does not make up for one missed with the
+last. An item is satisfied by such a contact that happened; scheduled by one still to come (booked
+late if it comes after the deadline); no longer applies if the placement ended by its deadline; and
+otherwise due, then overdue."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from app.contacts.models import Contact, ContactKind, ContactStatus
 from app.contacts.schemas import DueItemOut
 from app.errors import NotFound
 from app.i18n import TOKYO
+from app.periods import months_after
 from app.teams.models import TeamMembership
 
 # Placements older than this no longer produce due items (the demo has placements of years ago).
@@ -28,18 +34,30 @@ LOOKBACK_DAYS = 90
 RESPONSIBLE_ROLES = (TeamRole.CASEWORKER.value, TeamRole.AGENCY_COORDINATOR.value)
 
 
+# What a due item's state says. Items in OPEN_STATES still ask something of the caseworker.
+SATISFIED, SCHEDULED, BOOKED_LATE, DUE, OVERDUE = "satisfied", "scheduled", "booked_late", "due", "overdue"
+NO_LONGER_APPLIES = "no_longer_applies"
+OPEN_STATES = frozenset({SCHEDULED, BOOKED_LATE, DUE, OVERDUE})
+
+
 @dataclass(frozen=True)
 class Rule:
     kind: ContactKind
-    days: int
     applies_to_temporary_protection: bool
+    days: int = 0
+    months: int = 0  # a period of calendar months, counted as the Civil Code counts them
+
+    def deadline(self, start: dt.date) -> dt.date:
+        if self.months:
+            return months_after(start, self.months)
+        return start + dt.timedelta(days=self.days)
 
 
 def rules(settings: Settings) -> list[Rule]:
     return [
-        Rule(ContactKind.COMFORT_CALL, settings.due_comfort_call_days, True),
-        Rule(ContactKind.ICEBREAKER, settings.due_icebreaker_days, False),
-        Rule(ContactKind.SUPPORT_MEETING, settings.due_support_meeting_days, False),
+        Rule(ContactKind.COMFORT_CALL, True, days=settings.due_comfort_call_days),
+        Rule(ContactKind.ICEBREAKER, False, days=settings.due_icebreaker_days),
+        Rule(ContactKind.SUPPORT_MEETING, False, months=settings.due_support_meeting_months),
     ]
 
 
@@ -90,11 +108,16 @@ def _contacts_by_child(db: Session, ids: list[uuid.UUID], kinds: list[str]) -> d
     return result
 
 
+def _during(placement: Placement, day: dt.date) -> bool:
+    """Whether the child was in this placement on that day (a move's day belongs to the new one)."""
+    return placement.start_date <= day and (placement.end_date is None or day < placement.end_date)
+
+
 def _state(
     placement: Placement, rule: Rule, contacts: list[Contact], names: dict[uuid.UUID, str], on: dt.date
 ) -> DueItemOut:
-    deadline = placement.start_date + dt.timedelta(days=rule.days)
-    mine = [c for c in contacts if c.kind == rule.kind and _tokyo_date(c.starts_at) >= placement.start_date]
+    deadline = rule.deadline(placement.start_date)
+    mine = [c for c in contacts if c.kind == rule.kind and _during(placement, _tokyo_date(c.starts_at))]
     done = next((c for c in mine if c.status == ContactStatus.DONE), None)
     planned = next(
         (
@@ -104,18 +127,25 @@ def _state(
         ),
         None,
     )
+    contact: Contact | None = None
     if done is not None:
-        state, contact = "satisfied", done
+        state, contact = SATISFIED, done
+    elif placement.end_date is not None and placement.end_date <= deadline:
+        # The child left before the deadline (returned home after 3 days): nothing more to do.
+        state = NO_LONGER_APPLIES
     elif planned is not None:
-        state, contact = "scheduled", planned
+        contact = planned
+        state = BOOKED_LATE if _tokyo_date(planned.starts_at) > deadline else SCHEDULED
     else:
-        state, contact = ("overdue" if on > deadline else "due"), None
+        state = OVERDUE if on > deadline else DUE
     return DueItemOut(
         child_id=placement.child_id,
         child_name=names[placement.child_id],
         kind=rule.kind.value,
+        placement_id=placement.id,
         placement_kind=placement.kind,
         placement_start=placement.start_date,
+        placement_end=placement.end_date,
         deadline=deadline,
         state=state,
         contact_id=contact.id if contact else None,
@@ -138,7 +168,7 @@ def my_due_list(
         query = query.where(col(Child.id).in_(responsible))
     children = list(db.exec(query))
     visible = [c for c in children if _may_see_contacts(db, actor, policy, c.id)]
-    return [i for i in due_items(db, settings, visible, on) if i.state != "satisfied"]
+    return [i for i in due_items(db, settings, visible, on) if i.state in OPEN_STATES]
 
 
 def _may_see_contacts(db: Session, actor: Actor, policy: SharingPolicy, child_id: uuid.UUID) -> bool:

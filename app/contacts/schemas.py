@@ -111,10 +111,14 @@ class DueItemOut(BaseModel):
     child_id: uuid.UUID
     child_name: str
     kind: str
+    placement_id: uuid.UUID
     placement_kind: str
     placement_start: dt.date
+    placement_end: dt.date | None = None
     deadline: dt.date
-    state: str  # satisfied, scheduled, due, overdue
+    # satisfied, scheduled, booked_late (the contact comes after the deadline), due, overdue,
+    # no_longer_applies (the placement ended by the deadline)
+    state: str
     contact_id: uuid.UUID | None = None
 
 

@@ -1,0 +1,180 @@
+"""Due items counted as the seeds count them (issue 7, point 7), one test per rule, on both databases.
+
+Seed 002: "措置後1か月以内の…支援会議" — a calendar month, counted as the Civil Code counts it (the first
+day not counted): placed 31 January, due by 28 February (29th in a leap year); placed 15 October,
+due by 15 November. Every test sets the clock to the days it talks about (tests/contacts/due_support.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from app.config import Settings
+from app.contacts.due import rules
+from app.contacts.models import ContactKind
+from app.periods import add_months, months_after
+from tests.contacts.due_support import (
+    book,
+    caseworker,
+    clock_at,
+    due_of,
+    end_placement,
+    later_year,
+    move_clock,
+    place,
+)
+from tests.support import HINATA
+
+DAY = dt.timedelta(days=1)
+
+
+# --- The support meeting is due within one calendar month ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "deadline"),
+    [
+        ((1, 31), (2, 28)),  # a month without the 31st: its last day
+        ((10, 15), (11, 15)),  # the same day of the next month, not 30 days (14 November)
+        ((4, 30), (5, 31)),  # placed on a month's last day: counting starts on 1 May, a whole month
+        ((12, 31), (1, 31)),  # into the next year
+    ],
+)
+def test_months_are_counted_by_the_calendar(start: tuple[int, int], deadline: tuple[int, int]) -> None:
+    year = later_year(leap=False)
+    begin = dt.date(year, *start)
+    assert months_after(begin, 1) == dt.date(year + (deadline[0] < start[0]), *deadline)
+
+
+def test_a_leap_february_ends_on_the_29th_and_add_months_clamps() -> None:
+    leap = later_year(leap=True)
+    assert months_after(dt.date(leap, 1, 31), 1) == dt.date(leap, 2, 29)
+    assert add_months(dt.date(leap, 1, 31), 1) == dt.date(leap, 2, 29)
+    assert add_months(dt.date(leap + 1, 1, 31), 1) == dt.date(leap + 1, 2, 28)
+    assert add_months(dt.date(leap, 1, 31), 3) == dt.date(leap, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("leap", "start", "deadline"),
+    [(False, (1, 31), (2, 28)), (True, (1, 31), (2, 29)), (False, (10, 15), (11, 15))],
+    ids=["31-jan-to-28-feb", "31-jan-to-29-feb-leap", "15-oct-to-15-nov"],
+)
+def test_support_meeting_is_due_by_the_same_day_next_month_or_its_end(
+    fresh_app: FastAPI, leap: bool, start: tuple[int, int], deadline: tuple[int, int]
+) -> None:
+    year = later_year(leap=leap)
+    placed, by = dt.date(year, *start), dt.date(year, *deadline)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        items = due_of(fresh_app, placement)
+        assert items["support_meeting"]["deadline"] == by.isoformat()
+        assert items["comfort_call"]["deadline"] == (placed + 2 * DAY).isoformat(), "days stay days"
+        assert items["icebreaker"]["deadline"] == (placed + 7 * DAY).isoformat()
+        move_clock(by, hour=23)
+        assert due_of(fresh_app, placement)["support_meeting"]["state"] == "due", "the last day still counts"
+        move_clock(by + DAY, hour=0)
+        assert due_of(fresh_app, placement)["support_meeting"]["state"] == "overdue"
+
+
+def test_the_setting_is_in_months(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QPI_DUE_SUPPORT_MEETING_DAYS", raising=False)
+    monkeypatch.setenv("QPI_DUE_SUPPORT_MEETING_MONTHS", "2")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    support = next(r for r in rules(settings) if r.kind is ContactKind.SUPPORT_MEETING)
+    assert support.deadline(dt.date(later_year(leap=False), 12, 31)).month == 2
+    assert Settings(_env_file=None).due_support_meeting_months == 2  # type: ignore[call-arg]
+    monkeypatch.delenv("QPI_DUE_SUPPORT_MEETING_MONTHS")
+    assert Settings(_env_file=None).due_support_meeting_months == 1, "the default is seed 002's month"  # type: ignore[call-arg]
+
+
+def test_the_old_setting_in_days_still_works_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("QPI_DUE_SUPPORT_MEETING_MONTHS", raising=False)
+    monkeypatch.setenv("QPI_DUE_SUPPORT_MEETING_DAYS", "30")
+    with caplog.at_level(logging.WARNING, logger="qpi"):
+        settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.due_support_meeting_months == 1
+    assert "QPI_DUE_SUPPORT_MEETING_MONTHS=1" in caplog.text and "calendar months" in caplog.text
+
+    monkeypatch.setenv("QPI_DUE_SUPPORT_MEETING_DAYS", "45")
+    with pytest.raises(ValidationError, match="Set QPI_DUE_SUPPORT_MEETING_MONTHS"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+    monkeypatch.setenv("QPI_DUE_SUPPORT_MEETING_DAYS", "60")
+    monkeypatch.setenv("QPI_DUE_SUPPORT_MEETING_MONTHS", "1")
+    with pytest.raises(ValidationError, match="disagree"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+# --- A placement that ended before the deadline -------------------------------------------------
+
+
+def test_items_of_a_placement_that_ended_before_their_deadline_no_longer_apply(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 6, 10)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        move_clock(placed + 3 * DAY)
+        book(caseworker(fresh_app).api("caseworker1"), "comfort_call", placed + DAY, done=True)
+        end_placement(fresh_app, placement, placed + 3 * DAY)  # the child went home after 3 days
+        items = due_of(fresh_app, placement)
+        assert {k: i["state"] for k, i in items.items()} == {
+            "comfort_call": "satisfied",
+            "icebreaker": "no_longer_applies",
+            "support_meeting": "no_longer_applies",
+        }
+        move_clock(placed + 60 * DAY)
+        personas = caseworker(fresh_app)
+        mine = personas.api("caseworker1").get("/api/v1/me/due").json()
+        assert not [i for i in mine if i["placement_id"] == str(placement)], "nothing left to do"
+        client = personas.client("caseworker1")
+        for lang, text in (("ja", "対象外（措置終了）"), ("en", "No longer applies")):
+            client.form("/language", {"lang": lang, "next": "/children"})
+            page = client.get(f"/children/{HINATA}").text
+            assert page.count(text) >= 2, lang
+        client.form("/language", {"lang": "ja", "next": "/children"})
+
+
+# --- A contact counts only for its own placement -----------------------------------------------
+
+
+def test_a_contact_satisfies_only_the_due_item_of_its_own_placement(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 3, 2)
+    moved = placed + 10 * DAY
+    with clock_at(placed):
+        first = place(fresh_app, placed)
+        move_clock(moved)  # the first family's icebreaker (due within 7 days) never happened
+        second = place(fresh_app, moved)
+        move_clock(moved + 2 * DAY)
+        book(caseworker(fresh_app).api("caseworker1"), "icebreaker", moved + DAY, done=True)
+        assert due_of(fresh_app, second)["icebreaker"]["state"] == "satisfied"
+        assert due_of(fresh_app, first)["icebreaker"]["state"] == "overdue", "missed with the first family"
+
+
+# --- Booked after the deadline -------------------------------------------------------------------
+
+
+def test_a_contact_booked_after_the_deadline_shows_booked_late(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 9, 1)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        move_clock(placed + 5 * DAY)
+        api = caseworker(fresh_app).api("caseworker1")
+        book(api, "comfort_call", placed + 6 * DAY)  # due within 2 days
+        book(api, "icebreaker", placed + 6 * DAY)  # due within 7 days
+        items = due_of(fresh_app, placement)
+        assert items["comfort_call"]["state"] == "booked_late"
+        assert items["icebreaker"]["state"] == "scheduled"
+        mine = [i for i in api.get("/api/v1/me/due").json() if i["placement_id"] == str(placement)]
+        assert {i["kind"]: i["state"] for i in mine}["comfort_call"] == "booked_late", "still on my list"
+        client = caseworker(fresh_app).client("caseworker1")
+        for lang, text in (("ja", "期限後に予定"), ("en", "Booked late")):
+            client.form("/language", {"lang": lang, "next": "/children"})
+            assert text in client.get(f"/children/{HINATA}").text, lang
+            assert text in client.get("/contacts").text, lang
+        client.form("/language", {"lang": "ja", "next": "/children"})
