@@ -50,6 +50,7 @@ env.policies["ext.i18n.trimmed"] = True
 
 DUE_STATE_LABELS = {
     "satisfied": N_("Done"),
+    "awaiting_confirmation": N_("Done, waiting for staff to confirm"),
     "scheduled": N_("Scheduled"),
     "booked_late": N_("Booked late"),
     "due": N_("Due"),
@@ -58,7 +59,13 @@ DUE_STATE_LABELS = {
 }
 
 # How a due item's state is coloured: done is fine, late or missed is a problem, the rest waits.
-DUE_STATE_PILLS = {"satisfied": "ok", "overdue": "bad", "booked_late": "bad", "due": "warn"}
+DUE_STATE_PILLS = {
+    "satisfied": "ok",
+    "overdue": "bad",
+    "booked_late": "bad",
+    "due": "warn",
+    "awaiting_confirmation": "warn",
+}
 
 # Vocabularies a template may label: {{ label("placement_kind", p.kind) }}.
 LABEL_SETS: dict[str, Mapping[Any, str]] = {

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 
 from app.authz.access import ChildAccess
+from app.authz.due_items import may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
 from app.contacts import due, pages, service
@@ -15,6 +16,7 @@ from app.contacts.schemas import (
     ContactChange,
     ContactIn,
     ContactOut,
+    DoneConfirmation,
     DueItemOut,
     ScheduleResult,
     StatusChange,
@@ -39,7 +41,15 @@ def _changer(contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> ChildA
     return access
 
 
+def _confirmer(contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> ChildAccess:
+    service.get_contact(db, access, contact_id)
+    if not may_confirm_done(access):
+        raise NotFound()
+    return access
+
+
 Scheduler = Annotated[ChildAccess, Depends(_scheduler)]
+Confirmer = Annotated[ChildAccess, Depends(_confirmer)]
 Changer = Annotated[ChildAccess, Depends(_changer)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not found, or not shared with you."}}
 CHANGES: dict[int | str, dict[str, Any]] = {
@@ -121,6 +131,22 @@ def status(
 ) -> ContactOut:
     """Confirm, mark as done, cancel or record that it did not happen (the last two need a reason)."""
     changed = service.set_status(db, access, request.app.state.settings, contact_id, data)
+    [view] = pages.views(db, access, [changed])
+    return view
+
+
+@router.post(
+    "/children/{child_id}/contacts/{contact_id}/confirm-done",
+    response_model=ContactOut,
+    response_model_exclude_none=True,
+    responses=CHANGES,
+)
+def confirm_done(
+    contact_id: uuid.UUID, data: DoneConfirmation, access: Confirmer, db: DbSession
+) -> ContactOut:
+    """Staff confirm that a contact a birth parent or carer marked as done happened: only then does
+    it count for what is due after the placement (done_confirmed: true)."""
+    changed = service.confirm_done(db, access, contact_id, data.version)
     [view] = pages.views(db, access, [changed])
     return view
 

@@ -3,7 +3,8 @@ support meeting within a calendar month (seed 002: 措置後1か月以内; the n
 
 Each placement has its own items, and only a contact held while the child was in that placement
 counts for them: an icebreaker with the next foster family does not make up for one missed with the
-last. An item is satisfied by such a contact that happened; scheduled by one still to come (booked
+last. An item is satisfied by such a contact that happened, recorded or confirmed by staff (a
+birth parent's "it happened" waits for that confirmation); scheduled by one still to come (booked
 late if it comes after the deadline); no longer applies if the placement ended by its deadline; and
 otherwise due, then overdue."""
 
@@ -37,7 +38,9 @@ RESPONSIBLE_ROLES = (TeamRole.CASEWORKER.value, TeamRole.AGENCY_COORDINATOR.valu
 # What a due item's state says. Items in OPEN_STATES still ask something of the caseworker.
 SATISFIED, SCHEDULED, BOOKED_LATE, DUE, OVERDUE = "satisfied", "scheduled", "booked_late", "due", "overdue"
 NO_LONGER_APPLIES = "no_longer_applies"
-OPEN_STATES = frozenset({SCHEDULED, BOOKED_LATE, DUE, OVERDUE})
+# Marked as done by a birth parent or carer: it counts once staff confirm it.
+AWAITING_CONFIRMATION = "awaiting_confirmation"
+OPEN_STATES = frozenset({SCHEDULED, BOOKED_LATE, DUE, OVERDUE, AWAITING_CONFIRMATION})
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,9 @@ def _state(
 ) -> DueItemOut:
     deadline = rule.deadline(placement.start_date)
     mine = [c for c in contacts if c.kind == rule.kind and _during(placement, _tokyo_date(c.starts_at))]
-    done = next((c for c in mine if c.status == ContactStatus.DONE), None)
+    happened = [c for c in mine if c.status == ContactStatus.DONE]
+    done = next((c for c in happened if c.done_confirmed_at is not None), None)
+    unconfirmed = next((c for c in happened if c.done_confirmed_at is None), None)
     planned = next(
         (
             c
@@ -130,6 +135,8 @@ def _state(
     contact: Contact | None = None
     if done is not None:
         state, contact = SATISFIED, done
+    elif unconfirmed is not None:
+        state, contact = AWAITING_CONFIRMATION, unconfirmed
     elif placement.end_date is not None and placement.end_date <= deadline:
         # The child left before the deadline (returned home after 3 days): nothing more to do.
         state = NO_LONGER_APPLIES

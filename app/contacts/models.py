@@ -169,6 +169,10 @@ class Contact(Versioned, Archivable, Timestamped, table=True):
     status_reason: str = Field(default="", max_length=500)
     status_by_id: uuid.UUID | None = fk("person.id", nullable=True, index=False)
     status_at: dt.datetime | None = utc_field()
+    # "It happened" counts for what is due after a placement only once staff recorded or confirmed
+    # it: a birth parent's or a carer's "done" waits for the caseworker's confirmation.
+    done_confirmed_by_id: uuid.UUID | None = fk("person.id", nullable=True, index=False)
+    done_confirmed_at: dt.datetime | None = utc_field()
     facilitator_id: uuid.UUID | None = fk("person.id", nullable=True, index=False)
     # Family time: was the foster parent or key worker there (里親同席)?
     carer_present: bool | None = None

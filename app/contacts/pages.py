@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
+from app.authz.due_items import may_confirm_done
 from app.authz.policy import BIRTH_FAMILY_ROLES, CARER_ROLES, Category, TeamRole
 from app.authz.visibility import Viewer, describe_viewer
 from app.children.models import Child
@@ -73,6 +74,7 @@ def form_context(
     ]
     return {
         "access": access,
+        "may_confirm_done": may_confirm_done(access),
         "kind": kind,
         "kind_label": gettext(CONTACT_KIND_LABELS[ContactKind(kind)]),
         "values": values,

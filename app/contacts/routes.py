@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from app.authz.due_items import may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
 from app.children.pages import can_see_whole_centre
@@ -158,6 +159,7 @@ def _detail_context(db: DbSession, access: ChildScope, contact_id: uuid.UUID, **
         "access": access,
         "contact": view,
         "may_change": service.may_change(access, contact),
+        "may_confirm_done": may_confirm_done(access),
         "may_record_outcome": outcomes.may_record(access) and contact.status == ContactStatus.DONE,
         "outcome_values": outcome.model_dump() if outcome else {},
         "can_add_care_info": access.can_add(Category.CARE_INFO),
@@ -273,7 +275,36 @@ def contact_status(
             _detail_context(db, access, contact_id, errors={"status": message}, reason=reason),
             status_code=409 if isinstance(problem, Conflict) else 422,
         )
-    flash(request, gettext("Saved."))
+    if status == ContactStatus.DONE and not may_confirm_done(access):
+        flash(request, gettext("Saved. It counts as done once staff confirm that it happened."))
+    else:
+        flash(request, gettext("Saved."))
+    return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}")
+
+
+@router.post("/children/{child_id}/contacts/{contact_id}/confirm")
+def contact_confirm_done(
+    request: Request,
+    contact_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    """Staff confirm that a contact a birth parent or carer marked as done happened."""
+    service.get_contact(db, access, contact_id)
+    if not may_confirm_done(access):
+        raise NotFound()
+    try:
+        service.confirm_done(db, access, contact_id, version)
+    except (Invalid, Conflict) as problem:
+        message = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else problem.message
+        return render(
+            request,
+            "contacts/detail.html",
+            _detail_context(db, access, contact_id, errors={"status": message}),
+            status_code=409 if isinstance(problem, Conflict) else 422,
+        )
+    flash(request, gettext("Confirmed: it counts for what is due after the placement."))
     return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}")
 
 

@@ -49,6 +49,10 @@ class ContactChange(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class DoneConfirmation(BaseModel):
+    version: int
+
+
 class StatusChange(BaseModel):
     version: int
     status: str
@@ -105,6 +109,9 @@ class ContactOut(BaseModel):
     series_id: uuid.UUID | None = None
     my_response: str | None = None
     outcome: OutcomeOut | None = None
+    # Done contacts: whether staff recorded or confirmed that it happened (only then does it count
+    # for what is due after the placement).
+    done_confirmed: bool | None = None
 
 
 class DueItemOut(BaseModel):
@@ -116,8 +123,8 @@ class DueItemOut(BaseModel):
     placement_start: dt.date
     placement_end: dt.date | None = None
     deadline: dt.date
-    # satisfied, scheduled, booked_late (the contact comes after the deadline), due, overdue,
-    # no_longer_applies (the placement ended by the deadline)
+    # satisfied, awaiting_confirmation (marked done, not yet by staff), scheduled, booked_late (the
+    # contact comes after the deadline), due, overdue, no_longer_applies (the placement ended by then)
     state: str
     contact_id: uuid.UUID | None = None
 

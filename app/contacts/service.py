@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from app import clock
 from app.accounts.models import Account
 from app.audit import service as audit
 from app.authz.access import ChildAccess
+from app.authz.due_items import may_confirm_done
 from app.authz.policy import Category
 from app.authz.visibility import Viewer, team_viewers
 from app.children.models import Child
@@ -170,6 +172,7 @@ def schedule(db: Session, access: ChildAccess, settings: Settings, data: Contact
     contacts = []
     for index, date in enumerate(dates):
         contact = Contact(
+            **_done_fields(access, now, status),
             child_id=access.child_id,
             kind=data.kind,
             mode=data.mode,
@@ -198,6 +201,16 @@ def schedule(db: Session, access: ChildAccess, settings: Settings, data: Contact
         others = set(data.participant_ids) - {access.person_id}
         notify(db, settings, others, _event("contact_proposed", contacts[0]))
     return Scheduled(contacts, warnings)
+
+
+def _done_fields(access: ChildAccess, now: dt.datetime, status: ContactStatus) -> dict[str, Any]:
+    """Who said it happened, and whether that already counts: staff confirm by saying so."""
+    if status is not ContactStatus.DONE:
+        return {}
+    fields: dict[str, Any] = {"status_by_id": access.person_id, "status_at": now}
+    if may_confirm_done(access):
+        fields.update(done_confirmed_by_id=access.person_id, done_confirmed_at=now)
+    return fields
 
 
 def _team(db: Session, access: ChildAccess) -> dict[uuid.UUID, Viewer]:
@@ -436,6 +449,8 @@ def set_status(
     before = audit.snapshot(contact)
     contact.status, contact.status_reason = wanted, data.reason.strip()
     contact.status_by_id, contact.status_at = access.person_id, clock.now()
+    if wanted == ContactStatus.DONE and may_confirm_done(access):
+        contact.done_confirmed_by_id, contact.done_confirmed_at = access.person_id, contact.status_at
     if contact.kind == ContactKind.FAMILY_TIME and data.carer_present is not None:
         contact.carer_present = data.carer_present
     db.add(contact)
@@ -447,6 +462,28 @@ def set_status(
         notify(
             db, settings, _everyone(db, contact) - {access.person_id}, _event("contact_cancelled", contact)
         )
+    return contact
+
+
+def confirm_done(db: Session, access: ChildAccess, contact_id: uuid.UUID, version: int) -> Contact:
+    """Staff confirm that a contact a birth parent or carer marked as done happened: from now on it
+    counts for what is due after the placement."""
+    contact = get_contact(db, access, contact_id)
+    if not may_confirm_done(access):
+        raise NotFound()
+    if contact.status != ContactStatus.DONE:
+        raise Invalid({"status": gettext("Only a contact marked as done can be confirmed.")})
+    if contact.done_confirmed_at is not None:
+        return contact  # confirmed already (a second tap, or a colleague): nothing changes
+    if contact.version != version:
+        raise Conflict(gettext("Someone else changed this contact after you opened the form."))
+    before = audit.snapshot(contact)
+    contact.done_confirmed_by_id, contact.done_confirmed_at = access.person_id, clock.now()
+    db.add(contact)
+    db.flush()
+    audit.record_change(
+        db, access.actor, contact, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
+    )
     return contact
 
 

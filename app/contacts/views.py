@@ -10,7 +10,7 @@ from app.authz.access import ChildAccess
 from app.authz.policy import CARER_ROLES
 from app.authz.scope import current_placement
 from app.authz.visibility import Viewer, describe_viewer
-from app.contacts.models import Contact, ContactOutcome, ContactParticipant, Place, PlaceKind
+from app.contacts.models import Contact, ContactOutcome, ContactParticipant, ContactStatus, Place, PlaceKind
 from app.contacts.schemas import ContactOut, OutcomeOut, ParticipantOut, PlaceOut
 from app.contacts.service import participants_of, place_visible
 from app.orgs.models import Organisation
@@ -72,6 +72,8 @@ def contact_out(
     )
     if contact.status_reason:
         out.status_reason = contact.status_reason
+    if contact.status == ContactStatus.DONE:
+        out.done_confirmed = contact.done_confirmed_at is not None
     mine = next((p for p in participants if p.person_id == access.person_id), None)
     if mine is not None:
         out.my_response = mine.response

@@ -279,6 +279,19 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/api/v1/children/{child_id}/contacts/{contact_id}/status"): [
         Spec("child", ok=s(422), allowed=manages("contact_records"), json={})
     ],
+    # Staff confirm a "done" (the world's contact has not happened: refused after the policy let one try).
+    ("POST", "/children/{child_id}/contacts/{contact_id}/confirm"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=both(professional, adds("contact_records")),
+            data={"version": "1"},
+            shows=CONTACT_SHOWS,
+        )
+    ],
+    ("POST", "/api/v1/children/{child_id}/contacts/{contact_id}/confirm-done"): [
+        Spec("child", ok=s(422), allowed=both(professional, adds("contact_records")), json={"version": 1})
+    ],
     # Only participants answer; the world's contact has only its caseworker taking part.
     ("POST", "/children/{child_id}/contacts/{contact_id}/respond"): [
         Spec("child", ok=s(303), allowed=never, data={"response": "accepted"})

@@ -13,10 +13,13 @@ import logging
 import pytest
 from fastapi import FastAPI
 from pydantic import ValidationError
+from sqlmodel import Session, select
 
+from app.audit.models import AuditEvent
 from app.config import Settings
 from app.contacts.due import rules
 from app.contacts.models import ContactKind
+from app.demo.loader import demo_id
 from app.periods import add_months, months_after
 from tests.contacts.due_support import (
     book,
@@ -178,3 +181,68 @@ def test_a_contact_booked_after_the_deadline_shows_booked_late(fresh_app: FastAP
             assert text in client.get(f"/children/{HINATA}").text, lang
             assert text in client.get("/contacts").text, lang
         client.form("/language", {"lang": "ja", "next": "/children"})
+
+
+# --- Only staff make a "done" count ----------------------------------------------------------------
+
+
+def test_only_a_contact_recorded_or_confirmed_by_staff_satisfies_a_due_item(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 5, 20)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        move_clock(placed + DAY, hour=15)
+        personas = caseworker(fresh_app)
+        parent = personas.api("parent2")
+        recorded = book(parent, "comfort_call", placed + DAY, done=True)  # the birth parent: "it happened"
+        assert recorded["status"] == "done" and recorded["done_confirmed"] is False
+        assert due_of(fresh_app, placement)["comfort_call"]["state"] == "awaiting_confirmation"
+        mine = [i for i in personas.api("caseworker1").get("/api/v1/me/due").json() if i["state"] != "due"]
+        assert [i["kind"] for i in mine if i["placement_id"] == str(placement)] == ["comfort_call"]
+
+        # The page says so, to the parent and to the caseworker; only staff are offered to confirm.
+        contact_url = f"/children/{HINATA}/contacts/{recorded['id']}"
+        parent_page = personas.client("parent2").get(contact_url).text
+        assert "職員が確認すると" in parent_page and 'data-testid="confirm-done"' not in parent_page
+        staff = personas.client("caseworker1")
+        for lang, text in (
+            ("en", "Done, waiting for staff to confirm"),
+            ("ja", "実施済み（職員の確認待ち）"),
+        ):
+            staff.form("/language", {"lang": lang, "next": "/children"})
+            assert text in staff.get(f"/children/{HINATA}").text, lang
+            assert text in staff.get(contact_url).text, lang
+        assert parent.post(f"/api/v1{contact_url}/confirm-done", json={"version": 1}).status_code == 404
+        assert personas.client("parent2").form(f"{contact_url}/confirm", {"version": "1"}).status_code == 404
+
+        # The caseworker confirms it on the page: now it counts, and the log says who confirmed.
+        response = staff.form(f"{contact_url}/confirm", {"version": str(recorded["version"])})
+        assert response.status_code == 303
+        assert due_of(fresh_app, placement)["comfort_call"]["state"] == "satisfied"
+        with Session(fresh_app.state.engine) as db:
+            events = db.exec(
+                select(AuditEvent).where(
+                    AuditEvent.entity == "contact", AuditEvent.entity_id == recorded["id"]
+                )
+            ).all()
+        assert any(
+            e.changes.get("done_confirmed_by_id", [None, None])[1] == str(demo_id("caseworker1"))
+            for e in events
+        )
+
+
+def test_a_parents_done_through_the_status_button_waits_and_the_api_confirms_it(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 7, 6)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        parent = caseworker(fresh_app).api("parent2")
+        proposed = book(parent, "icebreaker", placed + 2 * DAY)  # proposed by the parent: theirs to change
+        move_clock(placed + 2 * DAY, hour=14)
+        parent = caseworker(fresh_app).api("parent2")
+        url = f"/api/v1/children/{HINATA}/contacts/{proposed['id']}"
+        done = parent.post(f"{url}/status", json={"version": proposed["version"], "status": "done"})
+        assert done.status_code == 200 and done.json()["done_confirmed"] is False
+        assert due_of(fresh_app, placement)["icebreaker"]["state"] == "awaiting_confirmation"
+        staff = caseworker(fresh_app).api("caseworker1")
+        confirmed = staff.post(f"{url}/confirm-done", json={"version": done.json()["version"]})
+        assert confirmed.status_code == 200 and confirmed.json()["done_confirmed"] is True
+        assert due_of(fresh_app, placement)["icebreaker"]["state"] == "satisfied"
