@@ -77,6 +77,8 @@ def _include_routers(app: FastAPI) -> None:
     from app.contacts import calendar_routes, place_routes
     from app.contacts import routes as contacts_routes
     from app.health import router as health_router
+    from app.intake import api as intake_api
+    from app.intake import routes as intake_routes
     from app.notifications import routes as notification_routes
     from app.sharing import routes as sharing_routes
     from app.teams import routes as team_routes
@@ -94,8 +96,10 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(contacts_routes.router)
     app.include_router(contacts_api.router)
     app.include_router(place_routes.router)
+    app.include_router(intake_routes.router)  # before children: "/children/new" is not a child's id
     app.include_router(children_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(intake_api.router)
     app.include_router(children_api.router)
     app.include_router(api_docs.router)
     app.include_router(notification_routes.router)

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
 from app.i18n import N_
@@ -82,14 +83,22 @@ END_REASON_LABELS = {
 
 
 class Child(Versioned, Archivable, Timestamped, table=True):
+    __table_args__ = (
+        UniqueConstraint("responsible_centre_id", "case_number", name="uq_child_centre_case_number"),
+    )
+
     id: uuid.UUID = id_field()
     family_name: str = Field(max_length=100, index=True)
     given_name: str = Field(max_length=100)
     family_name_kana: str = Field(default="", max_length=100)
     given_name_kana: str = Field(default="", max_length=100)
     date_of_birth: dt.date
+    # An estimate (a foundling, a child arriving without papers) is marked so nobody takes it as known.
+    date_of_birth_estimated: bool = False
     sex: str = Field(max_length=16)
     responsible_centre_id: uuid.UUID = fk("organisation.id")
+    # The centre's own case number: what its staff search by and what an import is keyed on.
+    case_number: str | None = Field(default=None, max_length=40)
     lead_caseworker_id: uuid.UUID | None = fk("person.id", nullable=True)
     # Whereabouts: shown only to those the sharing policy allows.
     school_name: str = Field(default="", max_length=200)

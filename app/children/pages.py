@@ -93,6 +93,18 @@ def staff_choices(db: Session) -> list[tuple[str, str]]:
 def placement_form_context(
     db: Session, access: ChildAccess, values: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
+    return {
+        "access": access,
+        "values": values,
+        "errors": {},
+        "kinds": [k.value for k in PlacementKind],
+        **placement_choices(db),
+        **extra,
+    }
+
+
+def placement_choices(db: Session) -> dict[str, list[tuple[str, str]]]:
+    """Where a child can go: facilities, fostering agencies and foster families."""
     facilities = db.exec(
         select(Organisation)
         .where(
@@ -110,14 +122,9 @@ def placement_form_context(
         select(Household).where(col(Household.archived_at).is_(None)).order_by(col(Household.name))
     )
     return {
-        "access": access,
-        "values": values,
-        "errors": {},
-        "kinds": [k.value for k in PlacementKind],
         "facilities": [(str(o.id), o.name) for o in facilities],
         "agencies": [(str(o.id), o.name) for o in agencies],
         "households": [(str(h.id), h.name) for h in households],
-        **extra,
     }
 
 

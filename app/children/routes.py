@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from app import clock
 from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
+from app.authz.intake import intake_centres
 from app.authz.policy import Category
 from app.children import pages, service
 from app.children.models import PlacementKind, Sex
@@ -42,6 +43,7 @@ def my_children(
         "q": q,
         "scope": "centre" if centre_wide else "mine",
         "can_see_centre": pages.can_see_whole_centre(actor, policy),
+        "can_register": bool(intake_centres(actor)),
     }
     return render(request, "children/list.html", context, block="results" if is_htmx(request) else None)
 

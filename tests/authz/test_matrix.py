@@ -92,7 +92,7 @@ def sees_contact_time(p: Persona, r: Record) -> bool:
 class Spec:
     """How to call a route and what the policy expects of it."""
 
-    scope: str  # public | signed_in | admin | child
+    scope: str  # public | signed_in | admin | intake | child
     ok: frozenset[int] = frozenset({200})
     allowed: Allowed = in_scope  # child routes: who gets past the 404
     shows: frozenset[str] = frozenset()  # marker kinds the route may show of its record
@@ -103,6 +103,9 @@ class Spec:
     headers: dict[str, str] = field(default_factory=dict)
     fresh_session: bool = False
     label: str = ""
+
+
+INTAKE_RELATIONSHIPS = {"supervisor", "same_centre", "other_centre"}
 
 
 def s(*codes: int) -> frozenset[int]:
@@ -165,6 +168,10 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/invitations/{token}/accept"): [Spec("signed_in", ok=s(410))],
     ("GET", "/api/v1/me"): [Spec("signed_in")],
     ("GET", "/api/v1/children"): [Spec("signed_in", lists=True, query={"whole_centre": "true"})],
+    # Registering a child: caseworkers and supervisors of a child guidance centre, for their centre
+    ("GET", "/children/new"): [Spec("intake")],
+    ("POST", "/children/new"): [Spec("intake", ok=s(422), data={"family_name": ""})],
+    ("POST", "/api/v1/children"): [Spec("intake", ok=s(422), json={"family_name": ""})],
     # One child: reading
     ("GET", "/children/{child_id}"): [Spec("child", shows=EVERYTHING)],
     ("GET", "/children/{child_id}/edit"): [
@@ -399,6 +406,8 @@ def expected_status(spec: Spec, persona: Persona, api: bool) -> frozenset[int]:
         return spec.ok
     if spec.scope == "admin":
         return spec.ok if persona.relationship == "admin" else s(403)
+    if spec.scope == "intake":  # those holding a caseworker or supervisor position at a centre
+        return spec.ok if persona.relationship in INTAKE_RELATIONSHIPS else s(404)
     return spec.ok if in_scope(persona, persona.record) and spec.allowed(persona, persona.record) else s(404)
 
 

@@ -1,0 +1,1 @@
+"""Registering a child: the day a child guidance centre takes a case in."""
