@@ -19,6 +19,7 @@ from app.authz.policy import (
     Level,
     SharingPolicy,
     TeamRole,
+    contact_category,
     default_policy,
 )
 from app.i18n import format_date, gettext
@@ -86,8 +87,13 @@ class ChildAccess:
     grants: tuple[Grant, ...]
     policy: SharingPolicy
     under_protection_order: bool
+    # The foster household agreed, with the caseworker, to show its address and phone to this reader.
     foster_contact_consent: bool
     on: dt.date
+    # Family members who recorded their consent to show this reader their own contact details.
+    family_contact_consents: frozenset[uuid.UUID] = frozenset()
+    # Everyone a protection order for this child concerns today.
+    protected_person_ids: frozenset[uuid.UUID] = frozenset()
 
     @property
     def person_id(self) -> uuid.UUID:
@@ -116,6 +122,8 @@ class ChildAccess:
         return bool(self.roles & self.policy.inviting_roles)
 
     def role_level(self, role: TeamRole, category: Category) -> Level:
+        """The level a role gives for the whole category. Consent-bound sight is not category-wide:
+        a family member's details are seen person by person (may_see_contact_details)."""
         category = Category(category)
         level = self.policy.level(role, category)
         if (
@@ -124,7 +132,54 @@ class ChildAccess:
             and not self.foster_contact_consent
         ):
             return Level.NONE
+        if category is Category.BIRTH_FAMILY_CONTACT and not self.policy.roles[role].is_professional:
+            return Level.NONE
         return level
+
+    def may_see_contact_details(self, subject_id: uuid.UUID, subject_role: TeamRole) -> bool:
+        """Whether the reader sees this team member's own address, phone and e-mail.
+
+        Everyone sees their own. A family member's details reach professionals as the matrix says,
+        and anyone else only with that family member's recorded consent for this very reader, and
+        never while a protection order concerns either of them (hard rule family_contact_consent).
+        """
+        if subject_id == self.person_id:
+            return True
+        category = contact_category(subject_role)
+        if category is None:
+            return self.is_professional  # a supporter's details are for the professionals
+        if self.can_see(category):
+            return True
+        if category is Category.BIRTH_FAMILY_CONTACT:
+            return self.family_contact_by_consent(subject_id)
+        return False
+
+    def family_contact_by_consent(self, subject_id: uuid.UUID) -> bool:
+        if self.under_protection_order or subject_id in self.protected_person_ids:
+            return False
+        if subject_id not in self.family_contact_consents:
+            return False
+        return self.may_receive_family_contact
+
+    @property
+    def may_share_own_contact(self) -> bool:
+        """A family member may show their own details to chosen people on the team, one by one;
+        not while a protection order concerns them (it would not count)."""
+        return bool(self.roles & BIRTH_FAMILY_ROLES) and not self.under_protection_order
+
+    @property
+    def may_agree_to_foster_consent(self) -> bool:
+        """The foster family's consent to show its details counts once the caseworker agrees too."""
+        return self.is_professional and self.can_manage(Category.FOSTER_CONTACT)
+
+    @property
+    def may_receive_family_contact(self) -> bool:
+        """The reader holds a role to which a family member may show their details by consent."""
+        return any(
+            self.policy.level(role, Category.BIRTH_FAMILY_CONTACT) >= Level.SEE
+            and not self.policy.roles[role].is_professional
+            for role in self.roles
+        )
 
     def level(self, category: Category) -> Level:
         category = Category(category)  # a plain string from a template must not slip past the hard rules
@@ -174,7 +229,12 @@ class ChildAccess:
             )
             effective = self.role_level(role, category)
             if effective < matrix_level:
-                reasons.append(Reason(str(self.policy.hard_rules["foster_contact_consent"]), allowed=False))
+                rule = (
+                    "family_contact_consent"
+                    if category is Category.BIRTH_FAMILY_CONTACT
+                    else "foster_contact_consent"
+                )
+                reasons.append(Reason(str(self.policy.hard_rules[rule]), allowed=False))
             best = max(best, effective)
         return Decision(best >= needed, tuple(reasons))
 

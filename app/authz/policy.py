@@ -70,6 +70,20 @@ class TeamRole(StrEnum):
 CARER_ROLES = frozenset({TeamRole.FOSTER_PARENT, TeamRole.KINSHIP_CARER, TeamRole.KEY_WORKER})
 # Roles whose sight of the foster family's contact details needs the family's recorded consent.
 BIRTH_FAMILY_ROLES = frozenset({TeamRole.BIRTH_PARENT, TeamRole.FAMILY_MEMBER})
+# The family the child is placed with: their own address and phone are the foster family's details.
+FOSTER_FAMILY_ROLES = frozenset({TeamRole.FOSTER_PARENT, TeamRole.KINSHIP_CARER})
+
+
+def contact_category(role: TeamRole) -> Category | None:
+    """The category that guards a member's personal contact details; None: a supporter's, which only
+    professionals see. Staff details are work details, part of the basic profile."""
+    if role in FOSTER_FAMILY_ROLES:
+        return Category.FOSTER_CONTACT
+    if role in BIRTH_FAMILY_ROLES:
+        return Category.BIRTH_FAMILY_CONTACT
+    if role is TeamRole.SUPPORTER:
+        return None
+    return Category.BASIC_PROFILE
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, union
@@ -77,15 +79,18 @@ def child_access(
     grants = _team_grants(session, actor, child_id, on) + _centre_grants(session, actor, child, policy)
     if not grants:
         raise NotFound()
+    facts = sharing_facts(session, child_id, on)
     return ChildAccess(
         actor=actor,
         child_id=child_id,
         responsible_centre_id=child.responsible_centre_id,
         grants=tuple(grants),
         policy=policy,
-        under_protection_order=is_under_protection_order(session, actor.person_id, child_id, on),
-        foster_contact_consent=has_foster_contact_consent(session, child_id, on),
+        under_protection_order=actor.person_id in facts.protected,
+        foster_contact_consent=actor.person_id in facts.foster_contact_recipients,
         on=on,
+        family_contact_consents=facts.family_consents_for(actor.person_id),
+        protected_person_ids=facts.protected,
     )
 
 
@@ -137,17 +142,46 @@ def current_placement(session: Session, child_id: uuid.UUID, on: dt.date) -> Pla
     ).first()
 
 
-def has_foster_contact_consent(session: Session, child_id: uuid.UUID, on: dt.date) -> bool:
-    """The current foster household consented to show its address and phone to the birth family."""
+@dataclass(frozen=True)
+class SharingFacts:
+    """What the database says about one child's sharing today: who is under a protection order, and
+    the live consents, each for one recipient."""
+
+    protected: frozenset[uuid.UUID]
+    # Recipients of the current foster household's consent that the caseworker agreed to.
+    foster_contact_recipients: frozenset[uuid.UUID]
+    # recipient -> the family members who consented to show them their own details.
+    family_consents: Mapping[uuid.UUID, frozenset[uuid.UUID]]
+
+    def family_consents_for(self, recipient_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        return self.family_consents.get(recipient_id, frozenset())
+
+
+def sharing_facts(session: Session, child_id: uuid.UUID, on: dt.date) -> SharingFacts:
+    orders = session.exec(select(ProtectionOrder).where(ProtectionOrder.child_id == child_id))
+    protected = frozenset(order.person_id for order in orders if order.is_active(on))
     placement = current_placement(session, child_id, on)
-    if placement is None or placement.household_id is None:
-        return False
-    consent = session.exec(
-        select(Consent.id).where(
+    household_id = placement.household_id if placement else None
+    consents = session.exec(
+        select(Consent).where(
             Consent.child_id == child_id,
-            Consent.household_id == placement.household_id,
-            Consent.kind == ConsentKind.SHARE_FOSTER_CONTACT.value,
             col(Consent.withdrawn_at).is_(None),
+            col(Consent.recipient_person_id).is_not(None),
         )
-    ).first()
-    return consent is not None
+    ).all()
+    foster: set[uuid.UUID] = set()
+    family: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for consent in consents:
+        recipient = consent.recipient_person_id
+        assert recipient is not None
+        if consent.kind == ConsentKind.SHARE_FOSTER_CONTACT.value:
+            # Only the household the child lives in now, and only once the caseworker agreed.
+            if household_id is not None and consent.household_id == household_id and consent.agreed_at:
+                foster.add(recipient)
+        elif consent.kind == ConsentKind.SHARE_FAMILY_CONTACT.value and consent.subject_person_id:
+            family.setdefault(recipient, set()).add(consent.subject_person_id)
+    return SharingFacts(
+        protected=protected,
+        foster_contact_recipients=frozenset(foster),
+        family_consents={k: frozenset(v) for k, v in family.items()},
+    )

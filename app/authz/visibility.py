@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.authz.access import AudienceItem, ChildAccess, Grant
 from app.authz.actor import Actor
 from app.authz.policy import CARER_ROLES, Category, SharingPolicy, TeamRole
-from app.authz.scope import active_membership_clause, has_foster_contact_consent, is_under_protection_order
+from app.authz.scope import active_membership_clause, sharing_facts
 from app.children.models import Child
 from app.i18n import gettext
 from app.people.models import Person
@@ -51,7 +51,7 @@ def team_viewers(db: Session, child: Child, policy: SharingPolicy, on: dt.date) 
         grants.setdefault(person.id, []).append(
             Grant(TeamRole(membership.role), "team", since=membership.start_date, until=membership.end_date)
         )
-    consent = has_foster_contact_consent(db, child.id, on)
+    facts = sharing_facts(db, child.id, on)
     viewers = []
     for person_id, person_grants in grants.items():
         person = people[person_id]
@@ -67,9 +67,11 @@ def team_viewers(db: Session, child: Child, policy: SharingPolicy, on: dt.date) 
             responsible_centre_id=child.responsible_centre_id,
             grants=tuple(person_grants),
             policy=policy,
-            under_protection_order=is_under_protection_order(db, person_id, child.id, on),
-            foster_contact_consent=consent,
+            under_protection_order=person_id in facts.protected,
+            foster_contact_consent=person_id in facts.foster_contact_recipients,
             on=on,
+            family_contact_consents=facts.family_consents_for(person_id),
+            protected_person_ids=facts.protected,
         )
         viewers.append(Viewer(person_id, person.display_name, tuple(g.role for g in person_grants), access))
     return viewers

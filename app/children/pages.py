@@ -19,6 +19,7 @@ from app.errors import NotFound
 from app.forms import blank_to_none, field_errors
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind, StaffPosition
 from app.people.models import Household, Person
+from app.sharing import consents
 from app.sharing import service as sharing
 from app.teams import invitations
 from app.teams import service as team_service
@@ -49,7 +50,6 @@ def child_page_context(db: Session, access: ChildAccess, settings: Any) -> dict[
     detail = service.child_detail(db, access, what="child page")
     child = service.load_child(db, access)
     viewers = team_viewers(db, child, access.policy, access.on)
-    household = sharing.consent_household(db, access)
     context: dict[str, Any] = {
         "access": access,
         "child": detail,
@@ -65,8 +65,10 @@ def child_page_context(db: Session, access: ChildAccess, settings: Any) -> dict[
         "can_manage_case": access.can_manage(Category.BASIC_PROFILE),
         "invitations": invitations.pending_invitations(db, access),
         "item_groups": caseinfo.items_by_category(db, access, viewers),
-        "can_consent": household is not None and access.can_manage(Category.FOSTER_CONTACT),
-        "consent_given": access.foster_contact_consent,
+        "foster_consents": consents.foster_choices(db, access),
+        "family_consents": consents.family_choices(db, access),
+        "may_share_own_contact": access.may_share_own_contact,
+        "consents_to_agree": consents.foster_consents_to_agree(db, access),
         "orders": sharing.protection_orders(db, access),
         "can_manage_orders": access.can_manage(Category.LEGAL),
         "can_ask_why": access.is_professional,

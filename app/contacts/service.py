@@ -21,7 +21,7 @@ from app.accounts.models import Account
 from app.audit import service as audit
 from app.authz.access import ChildAccess
 from app.authz.due_items import may_confirm_done
-from app.authz.policy import Category
+from app.authz.policy import BIRTH_FAMILY_ROLES, Category
 from app.authz.visibility import Viewer, team_viewers
 from app.children.models import Child
 from app.config import Settings
@@ -72,7 +72,8 @@ def place_visible(access: ChildAccess, place_kind: str) -> bool:
     if place_kind == PlaceKind.FACILITY:
         return access.can_see(Category.WHEREABOUTS)
     if place_kind == PlaceKind.FAMILY_HOME:
-        return access.can_see(Category.BIRTH_FAMILY_CONTACT)
+        # Only the kind of place is shown, never the address: the family know their own home.
+        return access.can_see(Category.BIRTH_FAMILY_CONTACT) or bool(access.roles & BIRTH_FAMILY_ROLES)
     return True
 
 

@@ -15,7 +15,6 @@ from app.contacts.schemas import ContactOut, OutcomeOut, ParticipantOut, PlaceOu
 from app.contacts.service import participants_of, place_visible
 from app.orgs.models import Organisation
 from app.people.models import Household, Person
-from app.teams.service import contact_category
 
 
 def contact_views(
@@ -112,8 +111,7 @@ def _participant(
     if viewer is None or (not access.may_identify_carers and any(r in CARER_ROLES for r in viewer.roles)):
         return out
     out.person_id, out.name = participant.person_id, viewer.name
-    category = contact_category(viewer.roles[0])
-    if category is not None and access.can_see(category):
+    if access.may_see_contact_details(participant.person_id, viewer.roles[0]):
         person = db.get(Person, participant.person_id)
         out.phone = person.phone or None if person else None
     return out

@@ -1,5 +1,5 @@
-"""Pages of the sharing policy: who sees what, why, consents, protection orders, the access log,
-and the administrator's changes to the matrix."""
+"""Pages of the sharing policy: who sees what, why, consents (each for one recipient), protection orders,
+the access log, and the administrator's changes to the matrix."""
 
 from __future__ import annotations
 
@@ -18,10 +18,14 @@ from app.db import DbSession
 from app.errors import Invalid, NotFound
 from app.forms import problem_text
 from app.i18n import gettext
-from app.sharing import service
+from app.sharing import api as consent_api
+from app.sharing import consents, service
+from app.sharing.models import ConsentKind
 from app.web import flash, redirect, render
 
 router = APIRouter()
+# The consents' JSON API travels with these pages (it is registered wherever they are).
+router.include_router(consent_api.router)
 
 
 @router.get("/sharing-policy")
@@ -37,18 +41,63 @@ def who_sees_what(request: Request, _: Public, policy: RequestPolicy) -> Respons
 # --- Consent and protection orders -------------------------------------------------------------
 
 
-@router.post("/children/{child_id}/consent")
+@router.post("/children/{child_id}/consents")
 def consent(
-    request: Request, access: ChildScope, db: DbSession, give: Annotated[str, Form()] = ""
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    kind: Annotated[str, Form()] = "",
+    recipient_id: Annotated[str, Form()] = "",
+    give: Annotated[str, Form()] = "",
 ) -> Response:
-    service.set_consent(db, access, give == "yes")
-    message = (
-        gettext("Your address and phone are now shared with the child's birth family.")
-        if give == "yes"
-        else gettext("Your address and phone are no longer shared with the child's birth family.")
-    )
+    """A family member shows (or stops showing) their own details to one person; the foster family
+    its address and phone to one member of the birth family."""
+    anchor = "#placement" if kind == ConsentKind.SHARE_FOSTER_CONTACT.value else "#team"
+    try:
+        consents.set_consent(db, access, kind, _uuid_or_none(recipient_id), give == "yes")
+    except Invalid as problem:
+        flash(request, problem_text(problem), "error")
+        return redirect(request, f"/children/{access.child_id}{anchor}")
+    if give != "yes":
+        message = gettext("They no longer see these contact details.")
+    elif kind == ConsentKind.SHARE_FOSTER_CONTACT.value:
+        message = gettext(
+            "Your consent is recorded. They see your address and phone once the caseworker agrees too."
+        )
+    else:
+        message = gettext("Your consent is recorded. They now see your address, phone and e-mail.")
     flash(request, message)
+    return redirect(request, f"/children/{access.child_id}{anchor}")
+
+
+@router.post("/children/{child_id}/consents/{consent_id}/agree")
+def consent_agree(
+    request: Request,
+    consent_id: uuid.UUID,
+    access: ChildScope,
+    db: DbSession,
+    agree: Annotated[str, Form()] = "",
+) -> Response:
+    """The caseworker's agreement to the foster family's consent (or its end)."""
+    try:
+        consents.agree(db, access, consent_id, {"yes": True, "no": False}.get(agree))
+    except Invalid as problem:
+        flash(request, problem_text(problem), "error")
+        return redirect(request, f"/children/{access.child_id}#placement")
+    flash(
+        request,
+        gettext("You agreed: they now see the foster family's address and phone.")
+        if agree == "yes"
+        else gettext("The consent ended: they no longer see the foster family's address and phone."),
+    )
     return redirect(request, f"/children/{access.child_id}#placement")
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @router.post("/children/{child_id}/protection-orders")

@@ -1,5 +1,5 @@
-"""The sharing policy at work: consents, protection orders, a deployment's overrides of the matrix,
-explanations of one person's access, and the child's access log."""
+"""The sharing policy at work: protection orders, a deployment's overrides of the matrix,
+explanations of one person's access, and the child's access log (consents: app/sharing/consents.py)."""
 
 from __future__ import annotations
 
@@ -11,85 +11,20 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app import clock
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.authz.access import ChildAccess, Decision, Reason
 from app.authz.actor import Actor
 from app.authz.policy import BIRTH_FAMILY_ROLES, Category, Level, TeamRole, default_policy
-from app.authz.scope import current_placement, load_policy
+from app.authz.scope import load_policy
 from app.authz.visibility import team_viewers
 from app.caseinfo.models import CaseItem
 from app.children.models import Child
 from app.errors import Invalid, NotFound
 from app.i18n import format_date, format_datetime, gettext
-from app.people.models import HouseholdMember, Person
-from app.sharing.models import Consent, ConsentKind, PolicyOverride, ProtectionOrder
+from app.people.models import Person
+from app.sharing.models import PolicyOverride, ProtectionOrder
 from app.teams.models import TeamMembership
-
-# --- Consent of the foster family ----------------------------------------------------------
-
-
-def consent_household(db: Session, access: ChildAccess) -> uuid.UUID | None:
-    """The household whose consent counts: the current foster home, if the reader belongs to it."""
-    placement = current_placement(db, access.child_id, access.on)
-    if placement is None or placement.household_id is None:
-        return None
-    member = db.exec(
-        select(HouseholdMember).where(
-            HouseholdMember.household_id == placement.household_id,
-            HouseholdMember.person_id == access.person_id,
-        )
-    ).first()
-    return placement.household_id if member else None
-
-
-def set_consent(db: Session, access: ChildAccess, give: bool) -> None:
-    """A foster parent gives or withdraws the family's consent to show its address and phone to the
-    child's birth family. Only a member of the current foster household may."""
-    household_id = consent_household(db, access)
-    if household_id is None or not access.can_manage(Category.FOSTER_CONTACT):
-        raise NotFound()
-    live = db.exec(
-        select(Consent).where(
-            Consent.child_id == access.child_id,
-            Consent.household_id == household_id,
-            Consent.kind == ConsentKind.SHARE_FOSTER_CONTACT.value,
-            col(Consent.withdrawn_at).is_(None),
-        )
-    ).first()
-    if give and live is None:
-        consent = Consent(
-            child_id=access.child_id,
-            household_id=household_id,
-            kind=ConsentKind.SHARE_FOSTER_CONTACT.value,
-            given_by_id=access.person_id,
-        )
-        db.add(consent)
-        db.flush()
-        audit.record_change(
-            db,
-            access.actor,
-            consent,
-            None,
-            action="consent",
-            child_id=access.child_id,
-            category=Category.FOSTER_CONTACT.value,
-        )
-    elif not give and live is not None:
-        before = audit.snapshot(live)
-        live.withdrawn_at, live.withdrawn_by_id = clock.now(), access.person_id
-        db.add(live)
-        audit.record_change(
-            db,
-            access.actor,
-            live,
-            before,
-            action="withdraw_consent",
-            child_id=access.child_id,
-            category=Category.FOSTER_CONTACT.value,
-        )
-
 
 # --- Protection orders ---------------------------------------------------------------------
 

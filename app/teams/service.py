@@ -9,27 +9,13 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.authz.access import ChildAccess
-from app.authz.policy import BIRTH_FAMILY_ROLES, CARER_ROLES, Category, TeamRole
+from app.authz.policy import CARER_ROLES, Category, TeamRole, contact_category
 from app.authz.scope import active_membership_clause
 from app.children.schemas import MemberOut
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
 from app.people.models import Person
 from app.teams.models import TeamMembership
-
-# Whose contact details fall under which category of the sharing policy.
-FOSTER_FAMILY_ROLES = frozenset({TeamRole.FOSTER_PARENT, TeamRole.KINSHIP_CARER})
-
-
-def contact_category(role: TeamRole) -> Category | None:
-    """The category that guards a member's personal contact details; None: work details, shown to the team."""
-    if role in FOSTER_FAMILY_ROLES:
-        return Category.FOSTER_CONTACT
-    if role in BIRTH_FAMILY_ROLES:
-        return Category.BIRTH_FAMILY_CONTACT
-    if role is TeamRole.SUPPORTER:
-        return None
-    return Category.BASIC_PROFILE
 
 
 def team_members(db: Session, access: ChildAccess, *, include_former: bool = False) -> list[MemberOut]:
@@ -72,17 +58,14 @@ def _member_out(
     if role in CARER_ROLES and not access.may_identify_carers:
         return out  # hard rule: under a protection order, the carers stay unnamed
     out.person_id, out.name = person.id, person.display_name
-    category = contact_category(role)
-    if category is None:
-        if access.is_professional:
-            out.email, out.phone = person.email or None, person.phone or None
+    if not access.may_see_contact_details(person.id, role):
         return out
-    if access.can_see(category):
-        out.email, out.phone = person.email or None, person.phone or None
-        if category is not Category.BASIC_PROFILE:
-            out.address = person.address or None
-        if out.email or out.phone or out.address:
-            disclosed.add(category)
+    out.email, out.phone = person.email or None, person.phone or None
+    category = contact_category(role)
+    if category in (Category.FOSTER_CONTACT, Category.BIRTH_FAMILY_CONTACT):
+        out.address = person.address or None  # staff and supporters: no home address on the team list
+    if category is not None and person.id != access.person_id and (out.email or out.phone or out.address):
+        disclosed.add(category)
     return out
 
 

@@ -20,6 +20,7 @@ from app.main import create_app
 from app.routing import api_routes
 from tests.authz.world import (
     CATEGORIES,
+    FAMILY,
     ITEM_CATEGORIES,
     LEVELS,
     POLICY,
@@ -81,6 +82,16 @@ def sees(category: str) -> Allowed:
 
 def never(_p: Persona, _r: Record) -> bool:
     return False
+
+
+def shares_own_contact(p: Persona, r: Record) -> bool:
+    """A family member may show their own details to chosen people; not under a protection order."""
+    return in_scope(p, r) and p.role in FAMILY and p.relationship != "protection_order"
+
+
+def agrees_to_foster_consent(p: Persona, r: Record) -> bool:
+    """Professionals who manage the foster family's details agree to its consents (where it has a home)."""
+    return professional(p, r) and level(p, r, "foster_contact") >= LEVELS["manage"] and r.index != 2
 
 
 def sees_contact_time(p: Persona, r: Record) -> bool:
@@ -230,7 +241,29 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/children/{child_id}/invitations/{invitation_id}/revoke"): [
         Spec("child", ok=s(303), allowed=invites)
     ],
-    ("POST", "/children/{child_id}/consent"): [Spec("child", ok=s(303), allowed=never, data={"give": "yes"})],
+    # A family member's own consent (not under an order); no recipient chosen, so nothing changes.
+    ("POST", "/children/{child_id}/consents"): [
+        Spec(
+            "child",
+            ok=s(303),
+            allowed=shares_own_contact,
+            data={"kind": "share_family_contact", "recipient_id": "", "give": "yes"},
+        )
+    ],
+    # The caseworker's agreement to the foster family's consent; no answer chosen, so nothing changes.
+    ("POST", "/children/{child_id}/consents/{consent_id}/agree"): [
+        Spec("child", ok=s(303), allowed=agrees_to_foster_consent, data={"agree": ""})
+    ],
+    ("GET", "/api/v1/children/{child_id}/consents"): [Spec("child")],
+    ("POST", "/api/v1/children/{child_id}/consents"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=shares_own_contact,
+            json={"kind": "share_family_contact", "recipient_id": RANDOM, "give": False},
+        )
+    ],
+    ("POST", "/api/v1/children/{child_id}/consents/{consent_id}/agree"): [Spec("child", ok=s(422), json={})],
     ("POST", "/children/{child_id}/protection-orders"): [
         Spec("child", ok=s(303), allowed=manages("legal"), data={"person_id": ""})
     ],

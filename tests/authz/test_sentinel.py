@@ -31,7 +31,7 @@ from app.demo.loader import demo_id
 from app.notifications.models import Notification, OutboxMessage
 from app.people.models import Household, Person
 from app.routing import api_routes
-from app.sharing.models import ProtectionOrder
+from app.sharing.models import Consent, ProtectionOrder
 from app.teams.models import TeamMembership
 from tests.conftest import deliver_mail
 from tests.mailserver import Mailbox, SmtpServer
@@ -40,6 +40,9 @@ from tests.support import HINATA, SAKURA, SOTA, YUI, Personas
 ADDRESS = "SENTINELADDRESS7F3A"
 ASSESSMENT = "SENTINELASSESSMENT91C"
 SENTINELS = (ADDRESS, ASSESSMENT)
+# Each birth parent's (and family member's) own address carries a sentinel of its own: it reaches the
+# professionals and its owner, never another parent (no consent is recorded in this test).
+FAMILY_SENTINEL = re.compile(r"SENTINELFAMILY(\d+)Z")
 BIRTH_PARENTS = ("parent1", "parent2")  # parent2 is under a protection order for Yui
 FAMILY_CHILDREN = (SAKURA, SOTA, YUI, HINATA)
 RANDOM = str(uuid.UUID(int=11))
@@ -51,9 +54,41 @@ class Found:
     text: str
 
 
+def family_sentinel(person_id: uuid.UUID) -> str:
+    return f"SENTINELFAMILY{person_id.int % 10**12}Z"
+
+
+def plant_family(db: Session) -> None:
+    """A sentinel in the address of every birth parent and family member of every demo child, and
+    the second demo parent on the first one's team: Kimura plays the father of Sakura, whose mother
+    is Yamada, so each of the two has the other parent on a team (and Sakura's grandmother)."""
+    family = db.exec(
+        select(TeamMembership.person_id)
+        .where(col(TeamMembership.role).in_(["birth_parent", "family_member"]))
+        .distinct()
+    ).all()
+    for person_id in family:
+        person = db.get(Person, person_id)
+        assert person is not None
+        person.address = f"長野県 {family_sentinel(person_id)} 0-2-2"
+        db.add(person)
+    db.add(
+        TeamMembership(
+            child_id=SAKURA, person_id=demo_id("parent2"), role="birth_parent", start_date=clock.today()
+        )
+    )
+
+
+def others_family_sentinels(text: str, key: str) -> set[str]:
+    own = family_sentinel(demo_id(key))
+    return {m.group(0) for m in FAMILY_SENTINEL.finditer(text)} - {own}
+
+
 def plant(app: FastAPI) -> None:
-    """Put the sentinels where they belong: both foster homes, both foster families, assessments."""
+    """Put the sentinels where they belong: both foster homes, both foster families, assessments,
+    every birth family member's address."""
     with Session(app.state.engine) as db:
+        plant_family(db)
         for key in ("hh-tanaka", "hh-suzuki"):
             household = db.get(Household, demo_id(key))
             assert household is not None
@@ -112,7 +147,7 @@ def param_values(db: Session) -> dict[str, list[tuple[uuid.UUID | None, str]]]:
 
 
 # Path parameters that later features add: name -> a table with child_id and id.
-EXTRA_PARAMETERS: dict[str, Any] = {"contact_id": Contact}
+EXTRA_PARAMETERS: dict[str, Any] = {"contact_id": Contact, "consent_id": Consent}
 
 
 def urls(app: FastAPI, values: dict[str, list[tuple[uuid.UUID | None, str]]]) -> Iterator[tuple[str, str]]:
@@ -227,6 +262,8 @@ def test_birth_parent_obtains_no_sentinel(planted: FastAPI, smtp: SmtpServer, ke
     assert len(found) > 500, "the crawl reached the routes"
     leaks = [f.where for f in found if any(s in f.text for s in SENTINELS)]
     assert leaks == []
+    family_leaks = [(f.where, others_family_sentinels(f.text, key)) for f in found]
+    assert [leak for leak in family_leaks if leak[1]] == [], "another family member's address"
 
 
 def test_sentinels_are_where_the_policy_shares_them(planted: FastAPI) -> None:
@@ -236,6 +273,12 @@ def test_sentinels_are_where_the_policy_shares_them(planted: FastAPI) -> None:
     assert ASSESSMENT in personas.client("caseworker1").get(f"/children/{SAKURA}").text
     assert ASSESSMENT in personas.api("foster2").get(f"/api/v1/children/{YUI}/items").text
     assert ASSESSMENT not in personas.client("parent1").get(f"/children/{SAKURA}").text
+    for key in BIRTH_PARENTS:
+        own = family_sentinel(demo_id(key))
+        assert own in personas.client(key).get(f"/children/{SAKURA}").text, "each parent sees their own"
+        assert own in personas.client("caseworker1").get(f"/children/{SAKURA}").text, "as staff do"
+    grandmother = family_sentinel(demo_id("grandmother-yamada"))
+    assert grandmother in personas.api("caseworker1").get(f"/api/v1/children/{SAKURA}/team").text
 
 
 def test_no_email_to_a_birth_parent_carries_a_sentinel(planted: FastAPI, smtp: SmtpServer) -> None:
@@ -264,6 +307,7 @@ def test_no_email_to_a_birth_parent_carries_a_sentinel(planted: FastAPI, smtp: S
     for message in received:
         text = Mailbox.text(message) + Mailbox.subject(message)
         assert not any(s in text for s in SENTINELS), Mailbox.subject(message)
+        assert not FAMILY_SENTINEL.search(text), Mailbox.subject(message)
     for row in queued:
         assert not any(s in row.body or s in row.subject for s in SENTINELS)
     parents = {demo_id(k) for k in BIRTH_PARENTS}
@@ -318,6 +362,7 @@ def test_no_calendar_feed_of_a_birth_parent_carries_a_sentinel(planted: FastAPI)
     for key in BIRTH_PARENTS:
         feed = _own_feed(personas, key)
         assert not any(s in feed for s in SENTINELS), key
+        assert not others_family_sentinels(feed, key), key
         seen |= {str(c) for c in contacts if f"UID:{c}@" in feed}
     assert len(seen) == 3, "each parent's own contacts are in their calendar, with their time"
     # The control: the foster family's own calendar does show their home.

@@ -85,6 +85,9 @@ class Record:
     consent: bool
     # (kind, index) of every marker the record's pages can show.
     markers: frozenset[tuple[str, int]]
+    # The demo family on the team consented to show their own details to every persona of the record
+    # (each consent is for one recipient; the oracle says whose counts).
+    family_consent: bool = False
 
 
 @dataclass
@@ -140,6 +143,17 @@ def level(persona: Persona, record: Record, category: str) -> int:
     return value
 
 
+def sees_family_contact(persona: Persona, record: Record) -> bool:
+    """The demo family's own details: professionals as the matrix says; anyone else whose role the
+    matrix lets see them only with the family's consent for them, never under a protection order
+    (hard rule family_contact_consent)."""
+    if level(persona, record, "birth_family_contact") == 0:
+        return False
+    if persona.role in PROFESSIONAL:
+        return True
+    return record.family_consent and persona.relationship != "protection_order"
+
+
 def in_scope(persona: Persona, record: Record) -> bool:
     return level(persona, record, "basic_profile") > 0
 
@@ -157,7 +171,7 @@ def visible_markers(persona: Persona, record: Record) -> set[tuple[str, int]]:
         kinds.add("HHADDR")
     if can("foster_contact"):
         kinds |= {"HHPHONE", "FPCONTACT"}
-    if can("birth_family_contact"):
+    if sees_family_contact(persona, record):
         kinds.add("BPCONTACT")
     for category in ITEM_CATEGORIES:
         if can(category):
@@ -182,7 +196,7 @@ def build_world(app: FastAPI) -> World:
         records = [
             _mark_record(db, 1, "child-sakura", SAKURA, consent=False),
             _mark_record(db, 2, "child-sota", SOTA, consent=False),
-            _mark_record(db, 3, "child-hinata", HINATA, consent=True),
+            _mark_record(db, 3, "child-hinata", HINATA, consent=True, family_consent=True),
         ]
         _mark_shared(db)
         world = World(app=app, records=records)
@@ -191,6 +205,7 @@ def build_world(app: FastAPI) -> World:
                 world.personas[(relationship, record.index)] = _persona(
                     db, world, relationship, record, today
                 )
+            _record_consents(db, world, record)
             _record_ids(db, world, record)
         db.commit()
     for persona in world.personas.values():
@@ -200,7 +215,9 @@ def build_world(app: FastAPI) -> World:
     return world
 
 
-def _mark_record(db: Session, index: int, key: str, child_id: uuid.UUID, *, consent: bool) -> Record:
+def _mark_record(
+    db: Session, index: int, key: str, child_id: uuid.UUID, *, consent: bool, family_consent: bool = False
+) -> Record:
     child = db.get(Child, child_id)
     assert child is not None
     child.given_name_kana = f"MKBASIC{index}X"
@@ -249,18 +266,85 @@ def _mark_record(db: Session, index: int, key: str, child_id: uuid.UUID, *, cons
         db.add(person)
     if family:
         markers.add(("BPCONTACT", 0))
-    if consent and placement.household_id:
-        db.add(
-            Consent(
-                child_id=child_id,
-                household_id=placement.household_id,
-                kind="share_foster_contact",
-                given_by_id=demo_id("foster1"),
-            )
-        )
     centre = db.get(Organisation, child.responsible_centre_id)
     assert centre is not None
-    return Record(index, key, child_id, centre.name, consent, frozenset(markers))
+    return Record(index, key, child_id, centre.name, consent, frozenset(markers), family_consent)
+
+
+def _record_consents(db: Session, world: World, record: Record) -> None:
+    """Consents are per recipient: given to the record's own personas, so the oracle can say who sees.
+    Each record also has one consent for a caseworker to agree to, where there is a foster home."""
+    placement = _current_placement(db, record.child_id)
+    caseworker = db.get(Child, record.child_id)
+    assert caseworker is not None and caseworker.lead_caseworker_id is not None
+    recipients = [
+        p.person_id
+        for (relationship, index), p in world.personas.items()
+        if index == record.index and p.person_id is not None and p.role not in PROFESSIONAL
+    ]
+    family = _demo_family(db, record.child_id)
+    consent_id = None
+    if placement.household_id:
+        for recipient in recipients if record.consent else []:
+            db.add(
+                Consent(
+                    child_id=record.child_id,
+                    household_id=placement.household_id,
+                    recipient_person_id=recipient,
+                    kind="share_foster_contact",
+                    given_by_id=demo_id("foster1"),
+                    agreed_by_id=caseworker.lead_caseworker_id,
+                    agreed_at=clock.now(),
+                )
+            )
+        # Waiting for the caseworker, for a demo parent: it changes nothing anyone sees.
+        waiting = Consent(
+            child_id=record.child_id,
+            household_id=placement.household_id,
+            recipient_person_id=family[0],
+            kind="share_foster_contact",
+            given_by_id=demo_id("foster1"),
+        )
+        db.add(waiting)
+        consent_id = waiting.id
+    for subject in family if record.family_consent else []:
+        for recipient in recipients:
+            db.add(
+                Consent(
+                    child_id=record.child_id,
+                    subject_person_id=subject,
+                    recipient_person_id=recipient,
+                    kind="share_family_contact",
+                    given_by_id=subject,
+                )
+            )
+    if consent_id is None:  # no foster home: a consent of the family, which no caseworker agrees to
+        given = Consent(
+            child_id=record.child_id,
+            subject_person_id=family[0],
+            recipient_person_id=caseworker.lead_caseworker_id,
+            kind="share_family_contact",
+            given_by_id=family[0],
+        )
+        db.add(given)
+        consent_id = given.id
+    db.flush()
+    world.ids.setdefault("consent_id", {})[record.index] = consent_id
+
+
+def _demo_family(db: Session, child_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        db.exec(
+            select(TeamMembership.person_id)
+            .join(Person, col(Person.id) == TeamMembership.person_id)
+            .where(
+                TeamMembership.child_id == child_id,
+                Person.family_name != "試験",
+                col(TeamMembership.role).in_(FAMILY),
+            )
+            .distinct()
+        ).all()
+    )
 
 
 def _mark_shared(db: Session) -> None:

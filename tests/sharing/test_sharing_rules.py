@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -18,7 +19,7 @@ def test_who_sees_what_is_readable_by_anyone_in_both_languages(app: FastAPI) -> 
     client = TestClient(app)
     page = client.get("/sharing-policy")
     assert page.status_code == 200
-    assert page.text.count('data-testid="hard-rule"') == 5
+    assert page.text.count('data-testid="hard-rule"') == 6
     assert "里親" in page.text and "見られない" in page.text and "保護命令" in page.text
     client.cookies.set("qpi_lang", "en")
     english = client.get("/sharing-policy").text
@@ -55,6 +56,17 @@ def test_admin_override_changes_access_is_audited_and_hard_rules_stay(fresh_app:
     assert personas.client("caseworker1").get("/admin/sharing-policy").status_code == 403
 
 
+def _foster_consent(personas: Personas, child: uuid.UUID, caseworker: str, recipient: str) -> None:
+    """The foster family consents for one person and the caseworker agrees (both are needed)."""
+    personas.client("foster1").form(
+        f"/children/{child}/consents",
+        {"kind": "share_foster_contact", "recipient_id": str(demo_id(recipient)), "give": "yes"},
+    )
+    page = personas.client(caseworker).get(f"/children/{child}").text
+    consent_id = re.findall(r"/consents/([0-9a-f-]{36})/agree", page)[0]
+    personas.client(caseworker).form(f"/children/{child}/consents/{consent_id}/agree", {"agree": "yes"})
+
+
 def test_foster_family_consent_shares_address_with_birth_family(fresh_app: FastAPI) -> None:
     personas = Personas(fresh_app)
     foster, parent = personas.client("foster1"), personas.api("parent1")
@@ -63,21 +75,22 @@ def test_foster_family_consent_shares_address_with_birth_family(fresh_app: FastA
         return parent.get(f"/api/v1/children/{SAKURA}").json()["current_placement"]  # type: ignore[no-any-return]
 
     assert "place_address" not in place() and "place_phone" not in place()
-    assert foster.form(f"/children/{SAKURA}/consent", {"give": "yes"}).status_code == 303
+    _foster_consent(personas, SAKURA, "caseworker1", "parent1")
     assert place()["place_address"] == "長野県長野市若里0-1-2" and place()["place_phone"] == "026-000-2001"
     assert "school_name" not in parent.get(f"/api/v1/children/{SAKURA}").json(), (
         "consent is about contact only"
     )
-    foster.form(f"/children/{SAKURA}/consent", {"give": "no"})
+    withdrawn = foster.form(
+        f"/children/{SAKURA}/consents",
+        {"kind": "share_foster_contact", "recipient_id": str(demo_id("parent1")), "give": "no"},
+    )
+    assert withdrawn.status_code == 303
     assert "place_address" not in place()
-    assert (
-        personas.client("caseworker1").form(f"/children/{SAKURA}/consent", {"give": "yes"}).status_code == 404
-    ), "only the foster family itself can consent"
 
 
 def test_consent_does_not_reach_someone_under_a_protection_order(fresh_app: FastAPI) -> None:
     personas = Personas(fresh_app)
-    personas.client("foster1").form(f"/children/{HINATA}/consent", {"give": "yes"})
+    _foster_consent(personas, HINATA, "caseworker1", "parent2")
     parent2 = personas.api("parent2")
     assert parent2.get(f"/api/v1/children/{HINATA}").json()["current_placement"]["place_address"]
     caseworker = personas.client("caseworker1")

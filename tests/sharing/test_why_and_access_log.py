@@ -30,7 +30,7 @@ def test_why_explains_the_consent_rule_and_former_members(personas: Personas) ->
     consent = client.get(
         f"/children/{SAKURA}/why", params={"person_id": str(demo_id("parent1")), "category": "foster_contact"}
     ).text
-    assert "同意が記録されている場合にかぎり" in consent
+    assert "児童福祉司もそれに同意した場合にかぎり" in consent
     former = client.get(
         f"/children/{SAKURA}/why", params={"person_id": str(demo_id("caseworker-chuo-former"))}
     ).text
