@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import app.models  # noqa: F401  (every table, so foreign keys resolve)
-from app.config import get_settings
+from app.config import InsecureSettings, Settings, follow_served_address, get_settings
 from app.i18n import gettext, normalise_locale, set_locale
 
 
@@ -37,8 +37,8 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, proxy_headers: b
     """Apply pending migrations, then serve the portal with uvicorn."""
     import uvicorn
 
-    settings = get_settings()
-    settings.resolved_secret_key()  # fail here, clearly, not in every worker
+    settings = follow_served_address(host, port)  # development: links name this host and port
+    _refuse_unsafe(settings)  # fail here, clearly, not in every worker
     if not no_migrate:
         from app.migrate import upgrade
 
@@ -125,6 +125,7 @@ def worker(once: bool) -> None:
     from app.notifications.worker import Worker
 
     settings = get_settings()
+    _refuse_unsafe(settings)
     runner = Worker(_engine(), settings)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     click.echo(f"QPI worker {runner.identity} started.")
@@ -157,6 +158,17 @@ def token_create(email: str, name: str) -> None:
         _record, value = create_token(db, account.person_id, name)
         db.commit()
     click.echo(value)
+
+
+def _refuse_unsafe(settings: Settings) -> None:
+    """Settings that must not start (a weak secret, no QPI_BASE_URL outside development): one
+    line naming the variable and exit code 2, not a traceback."""
+    try:
+        settings.resolved_secret_key()
+        settings.check_base_url()
+    except InsecureSettings as refused:
+        click.echo(f"Error: {refused}", err=True)
+        sys.exit(2)
 
 
 def _redacted(url: str) -> str:

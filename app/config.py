@@ -6,6 +6,7 @@ work on a bare machine. Production mode refuses the defaults that are only safe 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -13,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger("qpi")
@@ -24,6 +25,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Secrets that someone copied from an example must never protect real children's records.
 KNOWN_WEAK_SECRETS = {"", "secret", "changeme", "change-me", "development", "dev", "qpi", "test"}
 MIN_SECRET_LENGTH = 32
+
+# In development, links point here unless QPI_BASE_URL is set or `qpi serve` says where it listens.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+# Under data_dir: the address the last `qpi serve` of a development setup listened on, so that a
+# separate `qpi worker` puts the same address in its e-mails.
+SERVED_ADDRESS_FILE = "served_base_url"
 
 
 class OIDCProvider(BaseModel):
@@ -50,8 +57,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production", "test"] = "development"
     database_url: str = ""
     secret_key: str = ""
-    # Where people reach the portal; used in e-mails and calendar feed links.
-    base_url: str = "http://127.0.0.1:8000"
+    # Where people reach the portal; used in e-mails and calendar feed links. Required outside
+    # development; in development it follows the address `qpi serve` listens on unless set.
+    base_url: str = ""
     data_dir: Path = Path("var")
 
     default_locale: Literal["ja", "en"] = "ja"
@@ -97,10 +105,17 @@ class Settings(BaseSettings):
     # the start with a message saying what to set instead.
     due_support_meeting_days: int | None = None
 
+    # Whether QPI_BASE_URL was given (else development fills in an address, see _fill_defaults).
+    _base_url_given: bool = PrivateAttr(default=False)
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'qpi.sqlite3').as_posix()}"
+        self.base_url = self.base_url.strip().rstrip("/")
+        self._base_url_given = bool(self.base_url)
+        if not self.base_url and self.is_development:
+            self.base_url = self._last_served_address() or DEVELOPMENT_BASE_URL
         return self
 
     @model_validator(mode="after")
@@ -132,6 +147,26 @@ class Settings(BaseSettings):
             months,
         )
         return self
+
+    def _last_served_address(self) -> str:
+        path = self.data_dir / SERVED_ADDRESS_FILE
+        return path.read_text().strip() if path.is_file() else ""
+
+    @property
+    def base_url_given(self) -> bool:
+        return self._base_url_given
+
+    def check_base_url(self) -> None:
+        """Refuse to start without an address people can follow (links in e-mails and calendars)."""
+        if not self.base_url:
+            raise InsecureSettings(
+                f"QPI_BASE_URL must be set when QPI_ENV is {self.env}: the address people use to reach "
+                "the portal (for example https://qpi.example.jp). It goes into e-mails and calendar links."
+            )
+        if not self.base_url.startswith(("http://", "https://")):
+            raise InsecureSettings(
+                f"QPI_BASE_URL must start with https:// or http:// (it is {self.base_url!r})."
+            )
 
     @property
     def is_development(self) -> bool:
@@ -178,7 +213,41 @@ class Settings(BaseSettings):
 
 
 class InsecureSettings(RuntimeError):
-    """Raised at start-up when production settings would put records at risk."""
+    """Raised at start-up when settings would put records at risk or send people to the wrong place."""
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses to reach `qpi serve --host H --port P`."""
+    if _listens_everywhere(host):  # every interface: this machine reaches it on loopback
+        host = "::1" if ":" in host else "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    return f"http://{host}:{port}"
+
+
+def _listens_everywhere(host: str) -> bool:
+    try:
+        return not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a name, such as localhost
+        return False
+
+
+def follow_served_address(host: str, port: int) -> Settings:
+    """In development without QPI_BASE_URL, links follow the address `qpi serve` listens on.
+
+    Set in the environment, so the app uvicorn creates, its worker thread and every process it
+    starts (uvicorn's workers) read it; and kept under data_dir for a separate `qpi worker`.
+    Outside development, or when QPI_BASE_URL is set, nothing changes.
+    """
+    settings = get_settings()
+    if not settings.is_development or settings.base_url_given:
+        return settings
+    address = served_base_url(host, port)
+    os.environ["QPI_BASE_URL"] = address
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / SERVED_ADDRESS_FILE).write_text(address + "\n")
+    get_settings.cache_clear()
+    return get_settings()
 
 
 @lru_cache

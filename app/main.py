@@ -30,6 +30,7 @@ log = logging.getLogger("qpi")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.resolved_secret_key()  # refuses to start in production without a real secret
+    settings.check_base_url()  # and outside development without the address links must carry
     app = FastAPI(
         lifespan=_lifespan,
         title="QPI team portal API",

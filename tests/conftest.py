@@ -170,6 +170,7 @@ def settings_for(url: str, tmp: Path, **overrides: object) -> Settings:
         "database_url": url,
         "data_dir": tmp,
         "secret_key": "test-secret-" + "x" * 40,
+        "base_url": "https://testserver",  # required outside development; where the test clients go
         "worker_in_process": False,
         "require_staff_totp": False,
     }

@@ -16,7 +16,8 @@ from tests.conftest import settings_for
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def qpi(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def qpi_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `qpi` command run by a user in development, on a database in tmp_path."""
     env = {
         **os.environ,
         "QPI_DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3",
@@ -24,12 +25,18 @@ def qpi(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
         "QPI_ENV": "development",
         "LANG": "C.UTF-8",
         clock.OFFSET_ENV: str(clock.offset_seconds()),  # the command keeps the tests' time
+        **extra,
     }
+    env.pop("QPI_BASE_URL", None)  # as on a fresh machine, unless a test sets it
+    return env
+
+
+def qpi(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=qpi_env(tmp_path),
         cwd=ROOT,
         input=stdin,
         timeout=120,
