@@ -73,6 +73,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.api import docs as api_docs
     from app.caseinfo import routes as caseinfo_routes
     from app.children import api as children_api
+    from app.children import move_routes
     from app.children import routes as children_routes
     from app.contacts import api as contacts_api
     from app.contacts import calendar_routes, place_routes
@@ -99,9 +100,11 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(place_routes.router)
     app.include_router(intake_routes.router)  # before children: "/children/new" is not a child's id
     app.include_router(children_routes.router)
+    app.include_router(move_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(intake_api.router)
     app.include_router(children_api.router)
+    app.include_router(move_routes.api)
     app.include_router(api_docs.router)
     app.include_router(notification_routes.router)
 

@@ -100,6 +100,9 @@ def placement_form_context(
         "values": values,
         "errors": {},
         "kinds": [k.value for k in PlacementKind],
+        "end_reason_options": [(r.value, label("end_reason", r.value)) for r in EndReason],
+        "has_current": service.current_placements(db, [access.child_id], access.on).get(access.child_id)
+        is not None,
         **placement_choices(db),
         **extra,
     }

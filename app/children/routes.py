@@ -16,7 +16,7 @@ from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.intake import intake_centres
 from app.authz.policy import Category
 from app.children import pages, service
-from app.children.models import PlacementKind, Sex
+from app.children.models import EndReason, PlacementKind, Sex
 from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
 from app.db import DbSession
 from app.errors import Conflict, Invalid
@@ -147,6 +147,7 @@ def placement_create(
     household_id: Annotated[str, Form()] = "",
     facility_id: Annotated[str, Form()] = "",
     agency_id: Annotated[str, Form()] = "",
+    previous_end_reason: Annotated[str, Form()] = EndReason.TRANSFER.value,
 ) -> Response:
     pages.require(access, Category.BASIC_PROFILE)
     pages.require(access, Category.WHEREABOUTS)
@@ -157,21 +158,27 @@ def placement_create(
         "facility_id": facility_id,
         "agency_id": agency_id,
     }
+    typed = values | {"previous_end_reason": previous_end_reason}
     try:
         data = PlacementCreate.model_validate(pages.blank_to_none(values))
-        service.add_placement(db, access, data)
+        service.add_placement(db, access, data, previous_end_reason)
     except ValidationError as error:
         return render(
             request,
             "children/placement_new.html",
-            pages.placement_form_context(db, access, values, errors=pages.field_errors(error)),
+            pages.placement_form_context(
+                db,
+                access,
+                values | {"previous_end_reason": previous_end_reason},
+                errors=pages.field_errors(error),
+            ),
             status_code=422,
         )
     except Invalid as invalid:
         return render(
             request,
             "children/placement_new.html",
-            pages.placement_form_context(db, access, values, errors=invalid.errors),
+            pages.placement_form_context(db, access, typed, errors=invalid.errors),
             status_code=422,
         )
     flash(request, gettext("The placement was recorded."))

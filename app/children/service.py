@@ -19,6 +19,7 @@ from app.authz.access import ChildAccess
 from app.authz.actor import Actor
 from app.authz.policy import Category, Level, SharingPolicy
 from app.authz.scope import active_membership_clause, children_in_scope
+from app.children import moves
 from app.children.models import Child, EndReason, Placement, PlacementKind, Sex
 from app.children.schemas import (
     ChildDetail,
@@ -301,28 +302,51 @@ def archive_child(db: Session, access: ChildAccess, reason: str) -> Child:
     return child
 
 
-def add_placement(db: Session, access: ChildAccess, data: PlacementCreate) -> Placement:
+def add_placement(
+    db: Session,
+    access: ChildAccess,
+    data: PlacementCreate,
+    previous_end_reason: str = EndReason.TRANSFER.value,
+) -> Placement:
+    """A move: the current placement ends the day the new one starts (no gap, no overlap), with
+    the reason given; the family left behind leaves the team and the new family joins it."""
     if not access.can_manage(Category.BASIC_PROFILE) or not access.can_manage(Category.WHEREABOUTS):
         raise NotFound()
     errors = placement_errors(db, data)
+    if previous_end_reason not in {r.value for r in EndReason}:
+        errors["previous_end_reason"] = gettext("Choose one of the options.")
+    current = current_placements(db, [access.child_id], data.start_date).get(access.child_id)
+    if current is not None and current.start_date >= data.start_date:
+        errors["start_date"] = gettext("The new placement must start after the current one started.")
+    if _starts_after(db, access.child_id, data.start_date):
+        errors["start_date"] = gettext("A later placement is already recorded; end or correct it first.")
     if errors:
         raise Invalid(errors)
-    # A new placement ends the current one on the same day: the child moved.
-    current = current_placements(db, [access.child_id], data.start_date).get(access.child_id)
-    if current is not None and current.start_date < data.start_date:
+    if current is not None:
         before = audit.snapshot(current)
-        current.end_date, current.end_reason = data.start_date, EndReason.TRANSFER.value
+        current.end_date, current.end_reason = data.start_date, previous_end_reason
         db.add(current)
         audit.record_change(
             db, access.actor, current, before, child_id=access.child_id, category=Category.BASIC_PROFILE.value
         )
+        moves.carers_leave(db, access, current, data.start_date)
     placement = Placement(child_id=access.child_id, **data.model_dump())
     db.add(placement)
     db.flush()
     audit.record_change(
         db, access.actor, placement, None, child_id=access.child_id, category=Category.BASIC_PROFILE.value
     )
+    moves.carers_join(db, access, placement)
     return placement
+
+
+def _starts_after(db: Session, child_id: uuid.UUID, day: dt.date) -> bool:
+    later = db.exec(
+        select(Placement.id).where(
+            Placement.child_id == child_id, col(Placement.archived_at).is_(None), Placement.start_date >= day
+        )
+    ).first()
+    return later is not None
 
 
 def placement_errors(db: Session, data: PlacementCreate) -> dict[str, str]:
@@ -366,4 +390,5 @@ def end_placement(db: Session, access: ChildAccess, placement_id: uuid.UUID, dat
     audit.record_change(
         db, access.actor, placement, before, child_id=access.child_id, category=Category.BASIC_PROFILE.value
     )
+    moves.carers_leave(db, access, placement, data.end_date)  # ending care: the carers leave that day
     return placement

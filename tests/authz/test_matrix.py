@@ -229,6 +229,40 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/children/{child_id}/placements/{placement_id}/end"): [
         Spec("child", ok=s(303), allowed=manages("basic_profile"), data={"end_date": "not a date"})
     ],
+    ("GET", "/children/{child_id}/move"): [Spec("child", allowed=manages("basic_profile"))],
+    ("POST", "/children/{child_id}/lead"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("basic_profile"),
+            data={"lead_caseworker_id": "", "version": "0"},
+        )
+    ],
+    ("POST", "/children/{child_id}/transfer"): [
+        Spec("child", ok=s(422), allowed=manages("basic_profile"), data={"centre_id": "", "version": "0"})
+    ],
+    ("POST", "/api/v1/children/{child_id}/placements"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=both(manages("basic_profile"), manages("whereabouts")),
+            json={"kind": "x", "start_date": "2020-01-01"},
+        )
+    ],
+    ("POST", "/api/v1/children/{child_id}/placements/{placement_id}/end"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("basic_profile"),
+            json={"end_date": "2020-01-01", "end_reason": "x", "version": 0},
+        )
+    ],
+    ("PUT", "/api/v1/children/{child_id}/lead"): [
+        Spec("child", ok=s(422), allowed=manages("basic_profile"), json={"person_id": RANDOM, "version": 0})
+    ],
+    ("POST", "/api/v1/children/{child_id}/transfer"): [
+        Spec("child", ok=s(422), allowed=manages("basic_profile"), json={"centre_id": RANDOM, "version": 0})
+    ],
     ("POST", "/children/{child_id}/team"): [
         Spec("child", ok=s(303), allowed=manages("basic_profile"), data={"person_id": ""})
     ],
