@@ -55,7 +55,8 @@ ITEM_CATEGORIES = [
     "messages",
     "documents",
 ]
-MARKER = re.compile(r"MK([A-Z]+?)(\d+)X")
+# Standing alone: a random secret on a page (a TOTP key in base32) may contain "MK...5X" by chance.
+MARKER = re.compile(r"(?<![A-Z0-9])MK([A-Z]+?)(\d+)X(?![A-Z0-9])")
 
 # The relationships every route is tried with, for every record.
 TEAM_ROLES = [r for r in ROLES if r != "supervisor"]
