@@ -6,6 +6,7 @@ work on a bare machine. Production mode refuses the defaults that are only safe 
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import logging
 import os
@@ -104,6 +105,9 @@ class Settings(BaseSettings):
     # keeps working: whole months of 30 days are read as months, with a warning; anything else stops
     # the start with a message saying what to set instead.
     due_support_meeting_days: int | None = None
+    # Placements that started before this date produce no due items: the day a centre began counting
+    # them in the portal (placements entered from the paper files would otherwise all be overdue).
+    due_items_from: dt.date | None = None
 
     # Whether QPI_BASE_URL was given (else development fills in an address, see _fill_defaults).
     _base_url_given: bool = PrivateAttr(default=False)

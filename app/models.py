@@ -18,6 +18,7 @@ from app.contacts.models import (
     ContactOutcome,
     ContactParticipant,
     ContactSeries,
+    DueItemClosure,
     Place,
     ReminderSent,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "ContactOutcome",
     "ContactParticipant",
     "ContactSeries",
+    "DueItemClosure",
     "Household",
     "HouseholdMember",
     "IdentityLink",

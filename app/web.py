@@ -56,6 +56,7 @@ DUE_STATE_LABELS = {
     "due": N_("Due"),
     "overdue": N_("Overdue"),
     "no_longer_applies": N_("No longer applies"),
+    "closed": N_("Closed"),
 }
 
 # How a due item's state is coloured: done is fine, late or missed is a problem, the rest waits.

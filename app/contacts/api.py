@@ -8,15 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 
 from app.authz.access import ChildAccess
-from app.authz.due_items import may_confirm_done
+from app.authz.due_items import may_close_due_items, may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
-from app.contacts import due, pages, service
+from app.contacts import due, due_closing, pages, service
 from app.contacts.schemas import (
     ContactChange,
     ContactIn,
     ContactOut,
     DoneConfirmation,
+    DueItemClose,
     DueItemOut,
     ScheduleResult,
     StatusChange,
@@ -48,7 +49,14 @@ def _confirmer(contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> Chil
     return access
 
 
+def _closer(access: ChildScope) -> ChildAccess:
+    if not may_close_due_items(access):
+        raise NotFound()
+    return access
+
+
 Scheduler = Annotated[ChildAccess, Depends(_scheduler)]
+Closer = Annotated[ChildAccess, Depends(_closer)]
 Confirmer = Annotated[ChildAccess, Depends(_confirmer)]
 Changer = Annotated[ChildAccess, Depends(_changer)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not found, or not shared with you."}}
@@ -173,6 +181,13 @@ def child_due(request: Request, access: ChildScope, db: DbSession) -> list[DueIt
         raise NotFound()
     child = service.db_child(db, access)
     return due.due_items(db, request.app.state.settings, [child])
+
+
+@router.post("/children/{child_id}/due/close", response_model=DueItemOut, responses=CHANGES)
+def close_due_item(request: Request, data: DueItemClose, access: Closer, db: DbSession) -> DueItemOut:
+    """The caseworker closes an item that will not be done; the reason is required and shown with
+    who closed it and when (state: closed)."""
+    return due_closing.close(db, access, request.app.state.settings, data)
 
 
 @router.get("/me/due", response_model=list[DueItemOut])

@@ -6,7 +6,8 @@ counts for them: an icebreaker with the next foster family does not make up for 
 last. An item is satisfied by such a contact that happened, recorded or confirmed by staff (a
 birth parent's "it happened" waits for that confirmation); scheduled by one still to come (booked
 late if it comes after the deadline); no longer applies if the placement ended by its deadline; and
-otherwise due, then overdue."""
+otherwise due, then overdue, and listed until it is done or the caseworker closes it with a reason
+(closed): it does not vanish with time."""
 
 from __future__ import annotations
 
@@ -22,22 +23,21 @@ from app.authz.policy import Category, SharingPolicy, TeamRole
 from app.authz.scope import active_membership_clause, child_access, children_in_scope
 from app.children.models import Child, Placement, PlacementKind
 from app.config import Settings
-from app.contacts.models import Contact, ContactKind, ContactStatus
+from app.contacts.models import Contact, ContactKind, ContactStatus, DueItemClosure
 from app.contacts.schemas import DueItemOut
 from app.errors import NotFound
 from app.i18n import TOKYO
+from app.people.models import Person
 from app.periods import months_after
 from app.teams.models import TeamMembership
 
-# Placements older than this no longer produce due items (the demo has placements of years ago).
-LOOKBACK_DAYS = 90
 # The roles whose "due and overdue" list shows a child: the caseworker and the agency coordinator.
 RESPONSIBLE_ROLES = (TeamRole.CASEWORKER.value, TeamRole.AGENCY_COORDINATOR.value)
 
 
 # What a due item's state says. Items in OPEN_STATES still ask something of the caseworker.
 SATISFIED, SCHEDULED, BOOKED_LATE, DUE, OVERDUE = "satisfied", "scheduled", "booked_late", "due", "overdue"
-NO_LONGER_APPLIES = "no_longer_applies"
+NO_LONGER_APPLIES, CLOSED = "no_longer_applies", "closed"
 # Marked as done by a birth parent or carer: it counts once staff confirm it.
 AWAITING_CONFIRMATION = "awaiting_confirmation"
 OPEN_STATES = frozenset({SCHEDULED, BOOKED_LATE, DUE, OVERDUE, AWAITING_CONFIRMATION})
@@ -77,16 +77,17 @@ def due_items(
         return []
     ids = [c.id for c in children]
     names = {c.id: c.display_name for c in children}
-    placements = db.exec(
-        select(Placement).where(
-            col(Placement.child_id).in_(ids),
-            col(Placement.archived_at).is_(None),
-            Placement.start_date >= on - dt.timedelta(days=LOOKBACK_DAYS),
-            Placement.start_date <= on,
-            Placement.kind != PlacementKind.AT_HOME_WITH_SUPPORT.value,
-        )
-    ).all()
+    query = select(Placement).where(
+        col(Placement.child_id).in_(ids),
+        col(Placement.archived_at).is_(None),
+        Placement.start_date <= on,
+        Placement.kind != PlacementKind.AT_HOME_WITH_SUPPORT.value,
+    )
+    if settings.due_items_from is not None:  # placements from before the centre counted them here
+        query = query.where(Placement.start_date >= settings.due_items_from)
+    placements = db.exec(query).all()
     contacts = _contacts_by_child(db, ids, [r.kind.value for r in rules(settings)])
+    closures = _closures(db, [p.id for p in placements])
     items = []
     for placement in placements:
         for rule in rules(settings):
@@ -95,8 +96,28 @@ def due_items(
                 and not rule.applies_to_temporary_protection
             ):
                 continue
-            items.append(_state(placement, rule, contacts.get(placement.child_id, []), names, on))
+            item = _state(placement, rule, contacts.get(placement.child_id, []), names, on)
+            closure = closures.get((placement.id, rule.kind.value))
+            if closure is not None and item.state != SATISFIED:
+                closed, who = closure
+                item.state, item.contact_id = CLOSED, None
+                item.closed_reason, item.closed_at, item.closed_by = closed.reason, closed.closed_at, who
+            items.append(item)
     return sorted(items, key=lambda i: (i.deadline, i.child_name))
+
+
+def _closures(
+    db: Session, placement_ids: list[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], tuple[DueItemClosure, str]]:
+    """The items the caseworker closed, with the name of who closed them."""
+    if not placement_ids:
+        return {}
+    rows = db.exec(
+        select(DueItemClosure, Person)
+        .join(Person, col(Person.id) == DueItemClosure.closed_by_id)
+        .where(col(DueItemClosure.placement_id).in_(placement_ids))
+    ).all()
+    return {(c.placement_id, c.kind): (c, p.display_name) for c, p in rows}
 
 
 def _contacts_by_child(db: Session, ids: list[uuid.UUID], kinds: list[str]) -> dict[uuid.UUID, list[Contact]]:

@@ -222,6 +222,22 @@ class ContactOutcome(Versioned, Timestamped, table=True):
     added_to_care_info_at: dt.datetime | None = utc_field()
 
 
+class DueItemClosure(Timestamped, table=True):
+    """A due item (app/contacts/due.py) the caseworker closed without the contact, and why: an
+    overdue item stays listed until the contact happens or someone answers for it here."""
+
+    __tablename__ = "due_item_closure"
+    __table_args__ = (UniqueConstraint("placement_id", "kind"),)
+
+    id: uuid.UUID = id_field()
+    child_id: uuid.UUID = fk("child.id")
+    placement_id: uuid.UUID = fk("placement.id", index=False)
+    kind: str = Field(max_length=32)
+    reason: str = Field(max_length=500)
+    closed_by_id: uuid.UUID = fk("person.id", index=False)
+    closed_at: dt.datetime = utc_field(nullable=False)
+
+
 class CalendarFeed(Timestamped, table=True):
     """A person's private iCalendar feed: the URL carries a random token, stored hashed; revocable."""
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.audit import service as audit
 from app.authz.access import ChildAccess
-from app.authz.due_items import may_confirm_done
+from app.authz.due_items import may_close_due_items, may_confirm_done
 from app.authz.policy import BIRTH_FAMILY_ROLES, CARER_ROLES, Category, TeamRole
 from app.authz.visibility import Viewer, describe_viewer
 from app.children.models import Child
@@ -180,6 +180,7 @@ def child_section(db: Session, access: ChildAccess, settings: Any) -> dict[str, 
         "due_items": due.due_items(db, settings, [child]),
         "upcoming": upcoming,
         "may_schedule": service.may_schedule(access),
+        "may_close_due_items": may_close_due_items(access),
         "kinds": [(k.value, gettext(label)) for k, label in CONTACT_KIND_LABELS.items()],
         "today": clock.today(),
     }

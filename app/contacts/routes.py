@@ -9,14 +9,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.authz.due_items import may_confirm_done
+from app.authz.due_items import may_close_due_items, may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
 from app.children.pages import can_see_whole_centre
-from app.contacts import due, outcomes, pages, service
+from app.contacts import due, due_closing, outcomes, pages, service
 from app.contacts.mine import upcoming_for
 from app.contacts.models import ContactKind, ContactStatus
-from app.contacts.schemas import ContactChange, StatusChange
+from app.contacts.schemas import ContactChange, DueItemClose, StatusChange
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import field_errors
@@ -349,6 +349,68 @@ def contact_outcome_to_care_info(
         return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}#outcome")
     flash(request, gettext("Added to the child's care information."))
     return redirect(request, f"/children/{access.child_id}#cat-care_info")
+
+
+@router.get("/children/{child_id}/due/close")
+def due_close_form(request: Request, access: ChildScope, db: DbSession, item: str = "") -> Response:
+    """The caseworker closes an item that will not be done (the child's page links here per item)."""
+    return _due_close_page(request, access, db, {"item": item, "reason": ""})
+
+
+@router.post("/children/{child_id}/due/close")
+def due_close(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    item: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    if not may_close_due_items(access):
+        raise NotFound()
+    values = {"item": item, "reason": reason}
+    placement_id, _, kind = item.partition(":")
+    try:
+        data = DueItemClose.model_validate({"placement_id": placement_id, "kind": kind, "reason": reason})
+        due_closing.close(db, access, request.app.state.settings, data)
+    except (ValidationError, Invalid) as problem:
+        errors = problem.errors if isinstance(problem, Invalid) else _close_errors(problem, reason)
+        return _due_close_page(request, access, db, values, errors=errors, status_code=422)
+    flash(request, gettext("Closed. The reason shows on the child's page."))
+    return redirect(request, f"/children/{access.child_id}#contacts")
+
+
+def _close_errors(problem: ValidationError, reason: str) -> dict[str, str]:
+    """A malformed item or an over-long reason, next to the field it is about."""
+    errors = field_errors(problem)
+    if "placement_id" in errors or "kind" in errors:
+        errors[due_closing.ITEM_FIELD] = gettext("Choose one of the items still open.")
+    if not reason.strip():
+        errors[due_closing.REASON_FIELD] = gettext("Say why it will not be done, so that the team knows.")
+    return {k: v for k, v in errors.items() if k in (due_closing.ITEM_FIELD, due_closing.REASON_FIELD)}
+
+
+def _due_close_page(
+    request: Request,
+    access: ChildScope,
+    db: DbSession,
+    values: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    items = due_closing.open_items(db, access, request.app.state.settings)
+    return render(
+        request,
+        "contacts/due_close.html",
+        {
+            "access": access,
+            "items": items,
+            "options": [(f"{i.placement_id}:{i.kind}", due_closing.item_label(i)) for i in items],
+            "values": values,
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/contacts")

@@ -124,9 +124,23 @@ class DueItemOut(BaseModel):
     placement_end: dt.date | None = None
     deadline: dt.date
     # satisfied, awaiting_confirmation (marked done, not yet by staff), scheduled, booked_late (the
-    # contact comes after the deadline), due, overdue, no_longer_applies (the placement ended by then)
+    # contact comes after the deadline), due, overdue, no_longer_applies (the placement ended by then),
+    # closed (by the caseworker, with a reason)
     state: str
     contact_id: uuid.UUID | None = None
+    closed_reason: str | None = None
+    closed_by: str | None = None
+    closed_at: dt.datetime | None = None
+
+
+class DueItemClose(BaseModel):
+    """Close a due item that will not be done: the reason is required (the team reads it)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    placement_id: uuid.UUID
+    kind: str
+    reason: str = Field(max_length=500)
 
 
 class ScheduleResult(BaseModel):

@@ -17,7 +17,16 @@ from app.accounts.models import Account
 from app.accounts.passwords import hash_password
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
-from app.contacts.models import Contact, ContactOutcome, ContactParticipant, ContactSeries, Place
+from app.config import Settings
+from app.contacts.due import OPEN_STATES, due_items
+from app.contacts.models import (
+    Contact,
+    ContactOutcome,
+    ContactParticipant,
+    ContactSeries,
+    DueItemClosure,
+    Place,
+)
 from app.demo import nagano
 from app.demo.nagano import DemoHousehold, DemoPerson, FeaturedChild
 from app.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -493,12 +502,42 @@ def load_demo(
     db.flush()
     load_contacts(loader)
     db.flush()
+    close_items_from_before_the_portal(loader)
+    db.flush()
     if extra_children:
         load_bench_children(loader, extra_children, progress)
     if loader.counter.total() == 0:
         return "Demo data already loaded: nothing changed."
     parts = ", ".join(f"{n} {name}" for name, n in sorted(loader.counter.created.items()))
     return f"Demo data loaded: {parts}."
+
+
+# The demo's placements of months and years ago were made before anyone counted due items in the
+# portal: their open items are closed with that reason, as a centre starting with the portal would
+# (or it sets QPI_DUE_ITEMS_FROM). Newer placements keep what is due and overdue.
+COUNTED_SINCE_DAYS = 90
+BEFORE_THE_PORTAL = "ポータルの利用を始める前の措置のため、記録がありません（デモ）"
+
+
+def close_items_from_before_the_portal(loader: DemoLoader) -> None:
+    keys = [f.key for f in nagano.FEATURED] + [f"child-{i}" for i in range(SYNTHETIC_CHILDREN)]
+    children = list(loader.db.exec(select(Child).where(col(Child.id).in_([demo_id(k) for k in keys]))))
+    leads = {c.id: c.lead_caseworker_id for c in children}
+    since = loader.today - dt.timedelta(days=COUNTED_SINCE_DAYS)
+    defaults = Settings.model_construct()  # the default periods, whatever this machine's settings say
+    for item in due_items(loader.db, defaults, children, on=loader.today):
+        lead = leads.get(item.child_id)
+        if item.state in OPEN_STATES and item.placement_start < since and lead is not None:
+            loader.ensure(
+                DueItemClosure,
+                f"due-closure/{item.placement_id}/{item.kind}",
+                child_id=item.child_id,
+                placement_id=item.placement_id,
+                kind=item.kind,
+                reason=BEFORE_THE_PORTAL,
+                closed_by_id=lead,
+                closed_at=clock.now(),
+            )
 
 
 def load_bench_children(loader: DemoLoader, count: int, progress: Callable[[str], Any]) -> None:

@@ -366,6 +366,16 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("POST", "/api/v1/children/{child_id}/contacts/{contact_id}/confirm-done"): [
         Spec("child", ok=s(422), allowed=both(professional, adds("contact_records")), json={"version": 1})
     ],
+    # The caseworker closes a due item with a reason (none given: refused, after the policy let one try).
+    ("GET", "/children/{child_id}/due/close"): [
+        Spec("child", allowed=both(professional, manages("contact_records")))
+    ],
+    ("POST", "/children/{child_id}/due/close"): [
+        Spec("child", ok=s(422), allowed=both(professional, manages("contact_records")), data={"reason": ""})
+    ],
+    ("POST", "/api/v1/children/{child_id}/due/close"): [
+        Spec("child", ok=s(422), allowed=both(professional, manages("contact_records")), json={})
+    ],
     # Only participants answer; the world's contact has only its caseworker taking part.
     ("POST", "/children/{child_id}/contacts/{contact_id}/respond"): [
         Spec("child", ok=s(303), allowed=never, data={"response": "accepted"})

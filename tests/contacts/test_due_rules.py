@@ -15,9 +15,11 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from app import clock
 from app.audit.models import AuditEvent
+from app.children.models import Child
 from app.config import Settings
-from app.contacts.due import rules
+from app.contacts.due import due_items, rules
 from app.contacts.models import ContactKind
 from app.demo.loader import demo_id
 from app.periods import add_months, months_after
@@ -246,3 +248,72 @@ def test_a_parents_done_through_the_status_button_waits_and_the_api_confirms_it(
         confirmed = staff.post(f"{url}/confirm-done", json={"version": done.json()["version"]})
         assert confirmed.status_code == 200 and confirmed.json()["done_confirmed"] is True
         assert due_of(fresh_app, placement)["icebreaker"]["state"] == "satisfied"
+
+
+# --- Overdue items stay until done or closed with a reason --------------------------------------
+
+
+def test_overdue_items_stay_listed_until_done_or_closed_with_a_reason(fresh_app: FastAPI) -> None:
+    placed = dt.date(later_year(leap=False), 2, 3)
+    with clock_at(placed):
+        placement = place(fresh_app, placed)
+        move_clock(placed + 200 * DAY)  # long after the 90 days they used to vanish after
+        personas = caseworker(fresh_app)
+        api = personas.api("caseworker1")
+
+        def still_listed() -> dict[str, str]:
+            mine = api.get("/api/v1/me/due").json()
+            return {i["kind"]: i["state"] for i in mine if i["placement_id"] == str(placement)}
+
+        assert still_listed() == {k: "overdue" for k in ("comfort_call", "icebreaker", "support_meeting")}
+
+        # On the page: the reason is required; a refused form keeps what was typed.
+        staff = personas.client("caseworker1")
+        item = f"{placement}:icebreaker"
+        form = staff.get(f"/children/{HINATA}/due/close", params={"item": item})
+        assert form.status_code == 200 and f'value="{item}" selected' in form.text
+        refused = staff.form(f"/children/{HINATA}/due/close", {"item": item, "reason": "  "})
+        assert refused.status_code == 422 and "行わない理由を書いてください" in refused.text
+        typed = "母と連絡が取れず、里親とだけ顔合わせをした"
+        refused = staff.form(f"/children/{HINATA}/due/close", {"item": "", "reason": typed})
+        assert refused.status_code == 422 and typed in refused.text, "the typed reason is still there"
+        closed = staff.form(f"/children/{HINATA}/due/close", {"item": item, "reason": typed})
+        assert closed.status_code == 303
+        assert still_listed() == {"comfort_call": "overdue", "support_meeting": "overdue"}
+        icebreaker = due_of(fresh_app, placement)["icebreaker"]
+        assert icebreaker["state"] == "closed" and icebreaker["closed_reason"] == typed
+        assert icebreaker["closed_by"] and icebreaker["closed_at"]
+
+        # Through the API: the same rule; a birth parent cannot close anything.
+        url = f"/api/v1/children/{HINATA}/due/close"
+        body = {"placement_id": str(placement), "kind": "support_meeting"}
+        assert api.post(url, json={**body, "reason": ""}).status_code == 422
+        assert personas.api("parent2").post(url, json={**body, "reason": "x"}).status_code == 404
+        assert personas.client("parent2").get(f"/children/{HINATA}/due/close").status_code == 404
+        answer = api.post(url, json={**body, "reason": "支援会議は次の措置先で開く"})
+        assert answer.status_code == 200 and answer.json()["state"] == "closed"
+
+        # The comfort call still stays, until it is done.
+        book(api, "comfort_call", placed + 199 * DAY, done=True)
+        assert still_listed() == {}
+        assert due_of(fresh_app, placement)["comfort_call"]["state"] == "satisfied"
+
+        # Recorded and audited: who closed, and why; the page shows it in both languages.
+        with Session(fresh_app.state.engine) as db:
+            events = db.exec(select(AuditEvent).where(AuditEvent.entity == "due_item_closure")).all()
+        assert {e.changes["reason"][1] for e in events} == {typed, "支援会議は次の措置先で開く"}
+        assert {e.actor_person_id for e in events} == {demo_id("caseworker1")}
+        for lang, text in (("ja", "に終了："), ("en", "Closed by")):
+            staff.form("/language", {"lang": lang, "next": "/children"})
+            page = staff.get(f"/children/{HINATA}").text
+            assert text in page and typed in page, lang
+        staff.form("/language", {"lang": "ja", "next": "/children"})
+
+
+def test_a_centre_may_count_from_the_day_it_began_with_the_portal(db: Session) -> None:
+    child = db.get(Child, HINATA)  # placed yesterday
+    assert child is not None
+    counted = Settings(_env_file=None, due_items_from=clock.today() - DAY)  # type: ignore[call-arg]
+    later = Settings(_env_file=None, due_items_from=clock.today())  # type: ignore[call-arg]
+    assert len(due_items(db, counted, [child])) == 3
+    assert due_items(db, later, [child]) == [], "placed before the centre began counting here"
