@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _add_error_handlers(app)
     _include_routers(app)
+    _document_only_the_json_api(app)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
     return app
 
@@ -64,6 +66,34 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     if worker is not None:
         worker.stop()
+
+
+def _document_only_the_json_api(app: FastAPI) -> None:
+    """The OpenAPI document is for programs: the pages and forms people use are not part of it."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # FastAPI caches it; filtering again changes nothing
+        paths = schema["paths"]
+        schema["paths"] = {path: item for path, item in paths.items() if path.startswith("/api/v1/")}
+        _drop_unused_schemas(schema)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _drop_unused_schemas(schema: dict[str, Any]) -> None:
+    """The form bodies of the pages leave schemas nothing refers to any more."""
+    components = schema.get("components", {}).get("schemas", {})
+    wanted: set[str] = set()
+    text = json.dumps(schema["paths"])
+    while True:
+        found = {name for name in components if f'"#/components/schemas/{name}"' in text} - wanted
+        if not found:
+            break
+        wanted |= found
+        text = json.dumps([components[name] for name in found])
+    schema.setdefault("components", {})["schemas"] = {k: v for k, v in components.items() if k in wanted}
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -112,6 +112,12 @@ def test_openapi_and_docs(app: FastAPI) -> None:
     client = TestClient(app)
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/children/{child_id}" in spec["paths"]
+    assert {"/api/v1/children", "/api/v1/children/{child_id}/transfer"} <= set(spec["paths"])
+    pages = [path for path in spec["paths"] if not path.startswith("/api/v1/")]
+    assert pages == [], "the OpenAPI document describes the JSON API only, not the HTML pages and forms"
+    form_bodies = [n for n in spec["components"]["schemas"] if n.startswith("Body_") and "_api_v1_" not in n]
+    assert form_bodies == [], "the pages' form bodies are not described"
+    assert "IntakeIn" in spec["components"]["schemas"]
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
