@@ -181,3 +181,18 @@ def test_the_api_registers_warns_and_refuses_like_the_form(fresh_app: Any, fresh
     same_number = api.post("/api/v1/children", json={**body, "confirm_not_duplicate": True})
     assert same_number.status_code == 422
     assert api.post("/api/v1/children", json={**body, "sex": "x"}).status_code == 422
+
+
+def test_a_child_taken_into_temporary_protection_today_has_the_comfort_call_due_in_two_days(
+    fresh_app: Any, fresh_personas: Personas
+) -> None:
+    client = fresh_personas.client("caseworker1")
+    answer = client.form("/children/new", _form(case_number="TP-1"))
+    assert answer.status_code == 303
+    child = _child(fresh_app, case_number="TP-1")
+    due = fresh_personas.api("caseworker1").get(f"/api/v1/children/{child.id}/due").json()
+    comfort = [d for d in due if d["kind"] == "comfort_call"]
+    assert len(comfort) == 1 and comfort[0]["state"] == "due"
+    assert comfort[0]["deadline"] == (clock.today() + dt.timedelta(days=2)).isoformat()
+    mine = fresh_personas.api("caseworker1").get("/api/v1/me/due").json()
+    assert any(d["child_id"] == str(child.id) and d["kind"] == "comfort_call" for d in mine), "on my due list"
