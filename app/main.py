@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -155,7 +156,11 @@ class RequestContextMiddleware:
         set_locale(self._locale(scope, headers))
         client = scope.get("client")
         current_origin.set(
-            Origin(ip=client[0] if client else "", user_agent=headers.get("user-agent", "")[:300])
+            Origin(
+                ip=client[0] if client else "",
+                user_agent=headers.get("user-agent", "")[:300],
+                request_id=uuid.uuid4().hex,
+            )
         )
 
         async def send_wrapper(message: dict[str, Any]) -> None:

@@ -33,3 +33,5 @@ class AuditEvent(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
     via: str = Field(default="", max_length=16)
+    # The events one request wrote share this id: the access log shows them as one entry.
+    request_id: str | None = Field(default=None, max_length=32, index=True)

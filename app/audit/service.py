@@ -21,6 +21,7 @@ from app.authz.actor import Actor
 class Origin:
     ip: str = ""
     user_agent: str = ""
+    request_id: str = ""  # one per request, so the access log can show a page view as one entry
 
 
 # Origin is a frozen dataclass, so sharing the default instance is safe.
@@ -76,6 +77,7 @@ def record(
             ip=origin.ip[:64],
             user_agent=origin.user_agent[:300],
             via=actor.via if actor else "system",
+            request_id=origin.request_id or None,
         )
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -18,12 +19,13 @@ from app.db import DbSession
 from app.errors import Invalid, NotFound
 from app.forms import problem_text
 from app.i18n import gettext
+from app.sharing import access_log, consents, service
 from app.sharing import api as consent_api
-from app.sharing import consents, service
 from app.sharing.models import ConsentKind
 from app.web import flash, redirect, render
 
 router = APIRouter()
+T = TypeVar("T")
 # The consents' JSON API travels with these pages (it is registered wherever they are).
 router.include_router(consent_api.router)
 
@@ -179,19 +181,44 @@ def why(
 
 
 @router.get("/children/{child_id}/access-log")
-def access_log(request: Request, access: ChildScope, db: DbSession) -> Response:
-    rows = service.access_log(db, access)
-    return render(request, "sharing/access_log.html", {"access": access, "rows": rows})
+def access_log_page(request: Request, access: ChildScope, db: DbSession) -> Response:
+    filters = _log_filter(request)
+    log = access_log.read_page(db, access, filters)
+    return render(
+        request,
+        "sharing/access_log.html",
+        {"access": access, "log": log, "filters": filters, "categories": list(Category)},
+    )
 
 
 @router.get("/children/{child_id}/access-log.csv")
-def access_log_csv(access: ChildScope, db: DbSession) -> Response:
-    body = service.access_log_csv(db, access)
+def access_log_csv(request: Request, access: ChildScope, db: DbSession) -> Response:
+    body = access_log.export_csv(db, access, _log_filter(request))
     filename = f"access-log-{access.child_id}-{clock.today().isoformat()}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _log_filter(request: Request) -> access_log.LogFilter:
+    """The filters from the query string; a value that does not parse is left out, not refused
+    (a hand-edited or outdated link still shows the log)."""
+    query = request.query_params
+
+    def parsed(parse: Callable[[str], T], name: str) -> T | None:
+        try:
+            return parse(query[name]) if query.get(name) else None
+        except ValueError:
+            return None
+
+    return access_log.LogFilter(
+        person_id=parsed(uuid.UUID, "person_id"),
+        category=parsed(Category, "category"),
+        since=parsed(dt.date.fromisoformat, "since"),
+        until=parsed(dt.date.fromisoformat, "until"),
+        page=min(parsed(int, "page") or 1, 100_000),
     )
 
 

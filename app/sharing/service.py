@@ -3,9 +3,7 @@ explanations of one person's access, and the child's access log (consents: app/s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from dataclasses import dataclass
 
@@ -21,7 +19,7 @@ from app.authz.visibility import team_viewers
 from app.caseinfo.models import CaseItem
 from app.children.models import Child
 from app.errors import Invalid, NotFound
-from app.i18n import format_date, format_datetime, gettext
+from app.i18n import format_date, gettext
 from app.people.models import Person
 from app.sharing.models import PolicyOverride, ProtectionOrder
 from app.teams.models import TeamMembership
@@ -215,48 +213,4 @@ def may_read_access_log(access: ChildAccess) -> bool:
     return bool(access.roles & access.policy.access_log_roles)
 
 
-def access_log(db: Session, access: ChildAccess, limit: int | None = 500) -> list[tuple[AuditEvent, str]]:
-    if not may_read_access_log(access):
-        raise NotFound()
-    query = (
-        select(AuditEvent, Person)
-        .join(Person, col(Person.id) == AuditEvent.actor_person_id, isouter=True)
-        .where(AuditEvent.child_id == access.child_id)
-        .order_by(col(AuditEvent.id).desc())
-    )
-    if limit:
-        query = query.limit(limit)
-    return [(event, person.display_name if person else "") for event, person in db.exec(query).all()]
-
-
-def access_log_csv(db: Session, access: ChildAccess) -> str:
-    """The whole log as CSV (UTF-8 with a BOM, so that Excel in Japan opens it right)."""
-    rows = access_log(db, access, limit=None)
-    audit.record(
-        db,
-        access.actor,
-        "export",
-        "access_log",
-        access.child_id,
-        child_id=access.child_id,
-        summary=f"{len(rows)} rows",
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            gettext("When (Japan time)"),
-            gettext("Who"),
-            gettext("Action"),
-            gettext("What"),
-            gettext("Category"),
-            gettext("Address"),
-            gettext("Details"),
-        ]
-    )
-    for event, name in rows:
-        category = str(access.policy.categories[Category(event.category)].label) if event.category else ""
-        writer.writerow(
-            [format_datetime(event.at), name, event.action, event.entity, category, event.ip, event.summary]
-        )
-    return "\ufeff" + buffer.getvalue()
+# Reading the log (one entry per request, filters, pages, the export): app/sharing/access_log.py.
