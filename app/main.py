@@ -110,6 +110,8 @@ def _include_routers(app: FastAPI) -> None:
     from app.contacts import calendar_routes, place_routes
     from app.contacts import routes as contacts_routes
     from app.health import router as health_router
+    from app.imports import api as imports_api
+    from app.imports import routes as imports_routes
     from app.intake import api as intake_api
     from app.intake import routes as intake_routes
     from app.notifications import routes as notification_routes
@@ -134,6 +136,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(move_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(intake_api.router)
+    app.include_router(imports_routes.router)
+    app.include_router(imports_api.router)
     app.include_router(children_api.router)
     app.include_router(move_routes.api)
     app.include_router(api_docs.router)

@@ -103,7 +103,7 @@ def sees_contact_time(p: Persona, r: Record) -> bool:
 class Spec:
     """How to call a route and what the policy expects of it."""
 
-    scope: str  # public | signed_in | admin | intake | child
+    scope: str  # public | signed_in | admin | intake | caseload | child
     ok: frozenset[int] = frozenset({200})
     allowed: Allowed = in_scope  # child routes: who gets past the 404
     shows: frozenset[str] = frozenset()  # marker kinds the route may show of its record
@@ -117,6 +117,8 @@ class Spec:
 
 
 INTAKE_RELATIONSHIPS = {"supervisor", "same_centre", "other_centre"}
+# Importing and exporting a centre's caseload: supervisors (of any centre, for their own) and administrators.
+CASELOAD_RELATIONSHIPS = {"supervisor", "other_centre", "admin"}
 
 
 def s(*codes: int) -> frozenset[int]:
@@ -183,6 +185,16 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("GET", "/children/new"): [Spec("intake")],
     ("POST", "/children/new"): [Spec("intake", ok=s(422), data={"family_name": ""})],
     ("POST", "/api/v1/children"): [Spec("intake", ok=s(422), json={"family_name": ""})],
+    # Importing a caseload (no file sent: refused after the policy let one try); uploads are the uploader's
+    ("GET", "/imports"): [Spec("caseload")],
+    ("GET", "/imports/template.xlsx"): [Spec("caseload")],
+    ("GET", "/imports/template.csv"): [Spec("caseload")],
+    ("POST", "/imports"): [Spec("caseload", ok=s(422), data={"centre_id": ""})],
+    ("GET", "/imports/{upload_id}"): [Spec("signed_in", ok=s(404))],
+    ("POST", "/imports/{upload_id}/confirm"): [Spec("signed_in", ok=s(404))],
+    ("POST", "/api/v1/imports"): [Spec("caseload", ok=s(422))],
+    ("GET", "/api/v1/imports/{upload_id}"): [Spec("signed_in", ok=s(404))],
+    ("POST", "/api/v1/imports/{upload_id}/confirm"): [Spec("signed_in", ok=s(404))],
     # One child: reading
     ("GET", "/children/{child_id}"): [Spec("child", shows=EVERYTHING)],
     ("GET", "/children/{child_id}/edit"): [
@@ -440,6 +452,7 @@ def path_for(world: World, template: str, record: Record) -> str:
         "position_id": RANDOM,
         "link_id": RANDOM,
         "place_id": RANDOM,
+        "upload_id": "no-such-upload-0123456789",
     }
     for name, by_record in world.ids.items():
         if record.index in by_record:
@@ -483,6 +496,8 @@ def expected_status(spec: Spec, persona: Persona, api: bool) -> frozenset[int]:
         return spec.ok
     if spec.scope == "admin":
         return spec.ok if persona.relationship == "admin" else s(403)
+    if spec.scope == "caseload":
+        return spec.ok if persona.relationship in CASELOAD_RELATIONSHIPS else s(404)
     if spec.scope == "intake":  # those holding a caseworker or supervisor position at a centre
         return spec.ok if persona.relationship in INTAKE_RELATIONSHIPS else s(404)
     return spec.ok if in_scope(persona, persona.record) and spec.allowed(persona, persona.record) else s(404)

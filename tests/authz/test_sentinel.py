@@ -140,6 +140,7 @@ def param_values(db: Session) -> dict[str, list[tuple[uuid.UUID | None, str]]]:
         "link_id": [(None, RANDOM)],
         "place_id": [(None, str(demo_id("place-chuo-hall")))],
         "name": [(None, "no-such-provider")],
+        "upload_id": [(None, "no-such-upload-0123456789")],  # an upload is only its uploader's
     }
     for name, table in EXTRA_PARAMETERS.items():
         values[name] = rows(table)
