@@ -109,6 +109,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.contacts import api as contacts_api
     from app.contacts import calendar_routes, place_routes
     from app.contacts import routes as contacts_routes
+    from app.exports import routes as exports_routes
     from app.health import router as health_router
     from app.imports import api as imports_api
     from app.imports import routes as imports_routes
@@ -138,6 +139,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(intake_api.router)
     app.include_router(imports_routes.router)
     app.include_router(imports_api.router)
+    app.include_router(exports_routes.router)
     app.include_router(children_api.router)
     app.include_router(move_routes.api)
     app.include_router(api_docs.router)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from app import clock
 from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
+from app.authz.imports import caseload_centres
 from app.authz.intake import intake_centres
 from app.authz.policy import Category
 from app.children import pages, service
@@ -44,6 +45,7 @@ def my_children(
         "scope": "centre" if centre_wide else "mine",
         "can_see_centre": pages.can_see_whole_centre(actor, policy),
         "can_register": bool(intake_centres(actor)),
+        "can_import": bool(caseload_centres(db, actor)),
     }
     return render(request, "children/list.html", context, block="results" if is_htmx(request) else None)
 

@@ -9,9 +9,7 @@ request (commands, the worker) and those written before request ids existed stan
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from app.authz.access import ChildAccess
 from app.authz.policy import Category
 from app.clock import TOKYO
 from app.errors import NotFound
+from app.exports.cells import csv_text
 from app.i18n import N_, format_datetime, gettext
 from app.people.models import Person
 from app.sharing.service import may_read_access_log
@@ -254,25 +253,22 @@ def export_csv(db: Session, access: ChildAccess, filters: LogFilter) -> str:
         child_id=access.child_id,
         summary=f"{len(entries)} rows",
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    header = [
+        gettext("When (Japan time)"),
+        gettext("Who"),
+        gettext("What they did"),
+        gettext("Information"),
+        gettext("IP address"),
+    ]
+    rows = [
         [
-            gettext("When (Japan time)"),
-            gettext("Who"),
-            gettext("What they did"),
-            gettext("Information"),
-            gettext("IP address"),
+            format_datetime(entry.at),
+            entry.who or gettext("The system"),
+            " / ".join(entry.lines),
+            gettext(", ").join(entry.categories),
+            entry.ip,
         ]
-    )
-    for entry in entries:
-        writer.writerow(
-            [
-                format_datetime(entry.at),
-                entry.who or gettext("The system"),
-                " / ".join(entry.lines),
-                gettext(", ").join(entry.categories),
-                entry.ip,
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+        for entry in entries
+    ]
+    # Through the portal's one CSV writer: a name or text beginning with = + - @ is written as text.
+    return csv_text(header, rows)

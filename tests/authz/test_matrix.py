@@ -193,6 +193,10 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("GET", "/imports/{upload_id}"): [Spec("signed_in", ok=s(404))],
     ("POST", "/imports/{upload_id}/confirm"): [Spec("signed_in", ok=s(404))],
     ("POST", "/api/v1/imports"): [Spec("caseload", ok=s(422))],
+    # Exporting the caseload: the same people, the children of the centres they answer for
+    ("GET", "/exports/caseload.csv"): [Spec("caseload", lists=True)],
+    # (a zipped workbook: its markers cannot be read from the body; tests/imports/test_export.py reads it)
+    ("GET", "/exports/caseload.xlsx"): [Spec("caseload")],
     ("GET", "/api/v1/imports/{upload_id}"): [Spec("signed_in", ok=s(404))],
     ("POST", "/api/v1/imports/{upload_id}/confirm"): [Spec("signed_in", ok=s(404))],
     # One child: reading
@@ -503,9 +507,24 @@ def expected_status(spec: Spec, persona: Persona, api: bool) -> frozenset[int]:
     return spec.ok if in_scope(persona, persona.record) and spec.allowed(persona, persona.record) else s(404)
 
 
+def caseload_centres(world: World, persona: Persona) -> set[str]:
+    """The centres (by name) whose children a caseload export lists: the supervisor's own centre
+    (the world puts "other_centre" supervisors at Matsumoto, or Chuo for a Matsumoto record)."""
+    if persona.relationship == "admin":
+        return {r.centre for r in world.records}
+    if persona.relationship == "supervisor":
+        return {persona.record.centre}
+    if persona.relationship == "other_centre":
+        matsumoto, chuo = "長野県松本児童相談所", "長野県中央児童相談所"
+        return {chuo if persona.record.centre == matsumoto else matsumoto}
+    return set()
+
+
 def expected_markers(world: World, spec: Spec, persona: Persona, status: int) -> set[tuple[str, int]]:
     if status not in (200, 409, 422):  # a form shown again with its errors shows its page again
         return set()
+    if spec.lists and spec.scope == "caseload":
+        return {("BASIC", r.index) for r in world.records if r.centre in caseload_centres(world, persona)}
     if spec.lists:
         return {("BASIC", r.index) for r in world.records if in_scope(persona, r)}
     return {m for m in visible_markers(persona, persona.record) if m[0] in spec.shows}
