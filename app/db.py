@@ -43,12 +43,22 @@ def is_postgresql(engine: Engine) -> bool:
 def get_session(request: Request) -> Iterator[Session]:
     engine: Engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as session:
+        # Rendering the page (the unread count in the nav) reuses this session: one connection per
+        # request, so that a full pool can never leave requests each holding one and waiting for a second.
+        request.state.db = session
         try:
             yield session
             session.commit()
         except Exception:
             session.rollback()
             raise
+        finally:
+            del request.state.db
+
+
+def request_session(request: Request) -> Session | None:
+    """The session of the request being handled, while its route runs (None in error handlers)."""
+    return getattr(request.state, "db", None)
 
 
 # scope="function": commit before the response is sent, so a failed commit is never reported as success.

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from app.errors import Conflict, Invalid
 from app.i18n import gettext
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop so that the route itself can be a plain `def`:
+    FastAPI runs those in its threadpool, where their blocking database calls cannot stall the
+    loop (an `async def` route that waits on a row lock freezes every other request)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(read_form)]
 
 
 def blank_to_none(values: dict[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import app.models  # noqa: F401  (every table, so foreign keys resolve)
@@ -214,8 +215,10 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    return render(
+async def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    # Rendering reads the database (the unread count in the nav): in the threadpool, off the event loop.
+    return await run_in_threadpool(
+        render,
         request,
         "errors/error.html",
         {"status": status, "title": title, "message": message},
@@ -256,7 +259,9 @@ def _add_error_handlers(app: FastAPI) -> None:
             body.update({k: v for k, v in exc.details.items() if k in ("current", "yours")})
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return JSONResponse(body, status_code=status, headers=headers)
-        return _error_page(request, status, gettext(ERROR_TITLES.get(status, ERROR_TITLES[500])), message)
+        return await _error_page(
+            request, status, gettext(ERROR_TITLES.get(status, ERROR_TITLES[500])), message
+        )
 
     @app.exception_handler(StaleDataError)
     async def stale(request: Request, exc: StaleDataError) -> Response:
@@ -265,13 +270,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=409)
-        return _error_page(request, 409, gettext(ERROR_TITLES[409]), message)
+        return await _error_page(request, 409, gettext(ERROR_TITLES[409]), message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": _default_message(exc.status_code)}, status_code=exc.status_code)
-        return _error_page(
+        return await _error_page(
             request,
             exc.status_code,
             gettext(ERROR_TITLES.get(exc.status_code, ERROR_TITLES[500])),
@@ -289,7 +294,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                 {"detail": gettext("Some fields are not valid."), "errors": errors}, status_code=422
             )
         # On pages a malformed id in a path is simply a page that does not exist.
-        return _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
+        return await _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
 
 
 def _default_message(status: int) -> str:

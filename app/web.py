@@ -146,14 +146,18 @@ def base_context(request: Request) -> dict[str, Any]:
 
 
 def _unread_notifications(request: Request, actor: Any) -> int:
-    """The count on the nav's notifications link, read in a short session of its own."""
+    """The count on the nav's notifications link."""
     if actor is None:
         return 0
     from sqlmodel import Session
 
+    from app.db import request_session
     from app.notifications.service import unread_count
 
-    with Session(request.app.state.engine) as db:
+    current = request_session(request)
+    if current is not None:
+        return unread_count(current, actor.person_id)
+    with Session(request.app.state.engine) as db:  # an error page, after the request's session closed
         return unread_count(db, actor.person_id)
 
 

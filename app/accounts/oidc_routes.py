@@ -31,7 +31,9 @@ async def _failure_page(
 ) -> Response:
     log.warning("OIDC sign-in with %s refused (%s): %s", provider.name, failure.reason, failure.detail)
     await run_in_threadpool(optional_actor, request, db)  # someone already signed in is offered the way back
-    return render(
+    # Rendering reads the database (the unread count): in the threadpool, never on the event loop.
+    return await run_in_threadpool(
+        render,
         request,
         "accounts/oidc_error.html",
         {

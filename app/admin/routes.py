@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from app.accounts.oidc import links_of
 from app.authz.admin import admin_sees_contact_details
 from app.authz.guards import AdminActor
 from app.db import DbSession
 from app.errors import Conflict, Invalid
-from app.forms import field_errors
+from app.forms import PostedForm, field_errors
 from app.i18n import gettext
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind, Position, Region
@@ -54,8 +55,8 @@ def organisation_new(request: Request, actor: AdminActor) -> Response:
 
 
 @router.post("/organisations")
-async def organisation_create(request: Request, actor: AdminActor, db: DbSession) -> Response:
-    values = await _form_values(request, ORG_FIELDS)
+def organisation_create(request: Request, actor: AdminActor, db: DbSession, form: PostedForm) -> Response:
+    values = _form_values(form, ORG_FIELDS)
     try:
         org = orgs.create_organisation(db, actor, orgs.OrganisationIn.model_validate(values))
     except (ValidationError, Invalid) as problem:
@@ -81,10 +82,10 @@ def organisation_edit(request: Request, org_id: uuid.UUID, actor: AdminActor, db
 
 
 @router.post("/organisations/{org_id}/edit")
-async def organisation_update(
-    request: Request, org_id: uuid.UUID, actor: AdminActor, db: DbSession
+def organisation_update(
+    request: Request, org_id: uuid.UUID, actor: AdminActor, db: DbSession, form: PostedForm
 ) -> Response:
-    values = await _form_values(request, (*ORG_FIELDS, "version"))
+    values = _form_values(form, (*ORG_FIELDS, "version"))
     context: dict[str, Any] = {
         "values": values,
         "org_id": org_id,
@@ -137,8 +138,8 @@ def person_new(request: Request, actor: AdminActor) -> Response:
 
 
 @router.post("/people")
-async def person_create(request: Request, actor: AdminActor, db: DbSession) -> Response:
-    values = await _form_values(request, PERSON_FIELDS)
+def person_create(request: Request, actor: AdminActor, db: DbSession, form: PostedForm) -> Response:
+    values = _form_values(form, PERSON_FIELDS)
     try:
         person = people.create_person(db, actor, people.PersonIn.model_validate(values))
     except (ValidationError, Invalid) as problem:
@@ -176,9 +177,11 @@ def _person_context(db: DbSession, person_id: uuid.UUID, **extra: Any) -> dict[s
 
 
 @router.post("/people/{person_id}/edit")
-async def person_update(request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession) -> Response:
+def person_update(
+    request: Request, person_id: uuid.UUID, actor: AdminActor, db: DbSession, form: PostedForm
+) -> Response:
     fields = PERSON_FIELDS if admin_sees_contact_details(db, person_id) else NAME_FIELDS
-    values = await _form_values(request, (*fields, "version"))
+    values = _form_values(form, (*fields, "version"))
     try:
         people.update_person(
             db, actor, person_id, people.PersonIn.model_validate(values), _int(values.get("version"))
@@ -294,8 +297,7 @@ def person_position_end(
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-async def _form_values(request: Request, fields: tuple[str, ...]) -> dict[str, str]:
-    form = await request.form()
+def _form_values(form: FormData, fields: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name, "")).strip() for name in fields}
 
 

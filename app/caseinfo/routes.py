@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope
@@ -18,7 +19,7 @@ from app.caseinfo.models import Audience
 from app.children.models import Child
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import field_errors
+from app.forms import PostedForm, field_errors
 from app.i18n import gettext
 from app.web import flash, redirect, render
 
@@ -26,8 +27,7 @@ router = APIRouter()
 api = APIRouter(prefix="/api/v1", tags=["information items"])
 
 
-async def _values(request: Request) -> tuple[dict[str, str], list[str]]:
-    form = await request.form()
+def _values(form: FormData) -> tuple[dict[str, str], list[str]]:
     values = {k: str(form.get(k, "")).strip() for k in ("category", "title", "body", "audience", "version")}
     return values, [str(v) for v in form.getlist("named")]
 
@@ -65,8 +65,8 @@ def item_new(request: Request, access: ChildScope, db: DbSession, category: str 
 
 
 @router.post("/children/{child_id}/items")
-async def item_create(request: Request, access: ChildScope, db: DbSession) -> Response:
-    values, named = await _values(request)
+def item_create(request: Request, access: ChildScope, db: DbSession, form: PostedForm) -> Response:
+    values, named = _values(form)
     service.require_can_add(access, values["category"])
     try:
         item = service.add_item(db, access, service.ItemIn.model_validate({**values, "named": named}))
@@ -100,9 +100,11 @@ def item_edit(request: Request, item_id: uuid.UUID, access: ChildScope, db: DbSe
 
 
 @router.post("/children/{child_id}/items/{item_id}/edit")
-async def item_update(request: Request, item_id: uuid.UUID, access: ChildScope, db: DbSession) -> Response:
+def item_update(
+    request: Request, item_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
+) -> Response:
     item = service.get_editable(db, access, item_id)
-    values, named = await _values(request)
+    values, named = _values(form)
     values["category"] = item.category
     try:
         version = int(values.get("version") or 0)

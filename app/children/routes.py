@@ -21,7 +21,7 @@ from app.children.models import EndReason, PlacementKind, Sex
 from app.children.schemas import ChildUpdate, PlacementCreate, PlacementEnd
 from app.db import DbSession
 from app.errors import Conflict, Invalid
-from app.forms import problem_text
+from app.forms import PostedForm, problem_text
 from app.i18n import gettext
 from app.web import flash, is_htmx, redirect, render
 
@@ -81,9 +81,9 @@ def _edit_context(access: ChildAccess, values: dict[str, Any], **extra: Any) -> 
 
 
 @router.post("/children/{child_id}/edit")
-async def child_edit(request: Request, access: ChildScope, db: DbSession) -> Response:
+def child_edit(request: Request, access: ChildScope, db: DbSession, posted: PostedForm) -> Response:
     pages.require(access, Category.BASIC_PROFILE)  # the policy first, then the input
-    form = dict((await request.form()).items())
+    form = dict(posted.items())
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         change = ChildUpdate.model_validate(

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
 from app import clock
@@ -249,21 +250,31 @@ def update_child(db: Session, access: ChildAccess, change: ChildUpdate) -> Child
     if errors:
         raise Invalid(errors)
     if child.version != change.version:
-        current = {k: getattr(child, k) for k in wanted}
-        raise Conflict(
-            gettext("Someone else changed this child's details after you opened the form."),
-            current={k: str(v) for k, v in current.items()} | {"version": child.version},
-            yours={k: str(v) for k, v in wanted.items()},
-        )
+        raise _child_conflict(child, wanted)
     before = audit.snapshot(child)
     for key, value in wanted.items():
         setattr(child, key, value)
     db.add(child)
-    db.flush()
+    try:
+        db.flush()
+    except StaleDataError:
+        # Two saves read the same version and both passed the check above; the other one committed
+        # first. Nothing of this one was written: say so with both versions, as for any conflict.
+        db.rollback()
+        raise _child_conflict(load_child(db, access), wanted) from None
     audit.record_change(
         db, access.actor, child, before, child_id=child.id, category=Category.BASIC_PROFILE.value
     )
     return child
+
+
+def _child_conflict(child: Child, wanted: dict[str, object]) -> Conflict:
+    current = {k: getattr(child, k) for k in wanted}
+    return Conflict(
+        gettext("Someone else changed this child's details after you opened the form."),
+        current={k: str(v) for k, v in current.items()} | {"version": child.version},
+        yours={k: str(v) for k, v in wanted.items()},
+    )
 
 
 def _child_errors(wanted: dict[str, object]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from app.authz.due_items import may_close_due_items, may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
@@ -19,7 +20,7 @@ from app.contacts.models import ContactKind, ContactStatus
 from app.contacts.schemas import ContactChange, DueItemClose, StatusChange
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import field_errors
+from app.forms import PostedForm, field_errors
 from app.i18n import TOKYO, gettext
 from app.web import flash, is_htmx, redirect, render
 
@@ -43,8 +44,7 @@ FIELDS = (
 )
 
 
-async def _form(request: Request) -> dict[str, Any]:
-    form = await request.form()
+def _form(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in FIELDS}
     values["participant_ids"] = [str(v) for v in form.getlist("participant_ids")]
     return values
@@ -70,11 +70,13 @@ def contact_new(request: Request, access: ChildScope, db: DbSession, kind: str =
 
 
 @router.post("/children/{child_id}/contacts")
-async def contact_create(request: Request, access: ChildScope, db: DbSession, kind: str = "") -> Response:
+def contact_create(
+    request: Request, access: ChildScope, db: DbSession, form: PostedForm, kind: str = ""
+) -> Response:
     if not service.may_schedule(access):
         raise NotFound()
-    values = await _form(request)
-    chosen = _kind(kind or str((await request.form()).get("kind", "")))
+    values = _form(form)
+    chosen = _kind(kind or str(form.get("kind", "")))
     try:
         result = service.schedule(
             db, access, request.app.state.settings, pages.contact_in(chosen.value, values)
@@ -101,14 +103,14 @@ async def contact_create(request: Request, access: ChildScope, db: DbSession, ki
 
 
 @router.post("/children/{child_id}/contacts/check")
-async def contact_check(request: Request, access: ChildScope, db: DbSession) -> Response:
+def contact_check(request: Request, access: ChildScope, db: DbSession, form: PostedForm) -> Response:
     """While the form is filled in: who already has an appointment at that time (htmx)."""
     if not service.may_schedule(access):
         raise NotFound()
-    values = await _form(request)
+    values = _form(form)
     warnings: list[str] = []
     try:
-        data = pages.contact_in(str((await request.form()).get("kind", "comfort_call")), values)
+        data = pages.contact_in(str(form.get("kind", "comfort_call")), values)
         probe = service.Contact(
             child_id=access.child_id,
             kind=data.kind,
@@ -210,13 +212,13 @@ def contact_edit(request: Request, contact_id: uuid.UUID, access: ChildScope, db
 
 
 @router.post("/children/{child_id}/contacts/{contact_id}/edit")
-async def contact_update(
-    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession
+def contact_update(
+    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
 ) -> Response:
     contact = service.get_contact(db, access, contact_id)
     if not service.may_change(access, contact):
         raise NotFound()
-    values = await _form(request)
+    values = _form(form)
     fields = pages.form_to_input(contact.kind, values)
     try:
         change = ContactChange.model_validate({**fields, "version": values.get("version") or 0})
@@ -309,13 +311,12 @@ def contact_confirm_done(
 
 
 @router.post("/children/{child_id}/contacts/{contact_id}/outcome")
-async def contact_outcome(
-    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession
+def contact_outcome(
+    request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
 ) -> Response:
     service.get_contact(db, access, contact_id)
     if not outcomes.may_record(access):
         raise NotFound()
-    form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in outcomes.OutcomeIn.model_fields}
     try:
         data = outcomes.OutcomeIn.model_validate({**values, "version": values.get("version") or 0})

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -133,12 +134,43 @@ def to_utc(date: dt.date, time: dt.time) -> dt.datetime:
 def schedule(db: Session, access: ChildAccess, settings: Settings, data: ContactIn) -> Scheduled:
     if not may_schedule(access):
         raise NotFound()
-    if data.idempotency_key:
-        existing = db.exec(select(Contact).where(Contact.idempotency_key == data.idempotency_key)).first()
-        if existing is not None:
-            if existing.child_id != access.child_id:
-                raise NotFound()
-            return Scheduled([existing], [], duplicate=True)
+    replay = _replay(db, access, data.idempotency_key)
+    if replay is not None:
+        return replay
+    try:
+        return _schedule_new(db, access, settings, data)
+    except IntegrityError:
+        # The same Idempotency-Key sent again while the first request was still saving: the unique
+        # key stopped the second copy. Nothing of this request was written; answer as the first did.
+        db.rollback()
+        replay = _replay(db, access, data.idempotency_key)
+        if replay is None:
+            raise
+        return replay
+
+
+def _replay(db: Session, access: ChildAccess, key: str | None) -> Scheduled | None:
+    """What a request with this Idempotency-Key already created (the whole series), if anything."""
+    if not key:
+        return None
+    existing = db.exec(select(Contact).where(Contact.idempotency_key == key)).first()
+    if existing is None:
+        return None
+    if existing.child_id != access.child_id:
+        raise NotFound()
+    contacts = [existing]
+    if existing.series_id is not None:
+        contacts = list(
+            db.exec(
+                select(Contact)
+                .where(Contact.series_id == existing.series_id, col(Contact.archived_at).is_(None))
+                .order_by(col(Contact.starts_at))
+            )
+        )
+    return Scheduled(contacts, [], duplicate=True)
+
+
+def _schedule_new(db: Session, access: ChildAccess, settings: Settings, data: ContactIn) -> Scheduled:
     viewers = _team(db, access)
     errors = _check_details(
         db, access, viewers, data.kind, data.mode, data.place_kind, data.place_id, data.participant_ids
