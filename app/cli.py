@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 
@@ -37,6 +38,16 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, proxy_headers: b
     """Apply pending migrations, then serve the portal with uvicorn."""
     import uvicorn
 
+    if get_settings().is_development and not is_loopback(host):
+        # Development has demo sign-ins, a mailbox page and a generated key: this computer only.
+        raise click.ClickException(
+            gettext(
+                "Development mode serves this computer only (127.0.0.1, ::1 or localhost), not %(host)s. "
+                "To serve others, set QPI_ENV=production with QPI_SECRET_KEY and QPI_BASE_URL "
+                "(see the README).",
+                host=host,
+            )
+        )
     settings = follow_served_address(host, port)  # development: links name this host and port
     _refuse_unsafe(settings)  # fail here, clearly, not in every worker
     if not no_migrate:
@@ -52,6 +63,15 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, proxy_headers: b
         proxy_headers=proxy_headers,
         log_level="info",
     )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # another name: it may resolve anywhere
+        return False
 
 
 @main.command()

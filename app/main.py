@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -23,7 +24,15 @@ from app.accounts.sessions import ServerSessionMiddleware
 from app.audit.service import Origin, current_origin
 from app.config import BASE_DIR, Settings, get_settings
 from app.db import make_engine
-from app.errors import DomainError, Invalid, MustEnrolSecondFactor, NotSignedIn
+from app.errors import (
+    DomainError,
+    Invalid,
+    MustEnrolSecondFactor,
+    NotSignedIn,
+    ValidationProblem,
+    declare_one_422_shape,
+)
+from app.forms import errors_by_field, refuse_nul_bytes
 from app.i18n import LANGUAGE_COOKIE, N_, gettext, negotiate, normalise_locale, set_locale
 from app.web import is_htmx, render, sign_in_url
 
@@ -41,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(refuse_nul_bytes)],
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -51,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _add_error_handlers(app)
     _include_routers(app)
+    _openapi_with_one_422_shape(app)
     _document_only_the_json_api(app)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
     return app
@@ -170,13 +180,25 @@ class RequestContextMiddleware:
             )
         )
 
+        started = False
+
         async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", [])
                 message["headers"].extend(self._security_headers(scope["path"]))
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            # Starlette's own 500 answer is sent outside this middleware, without the security
+            # headers; answer here instead, then let the error go on to be logged.
+            if not started:
+                response = await _server_error_response(Request(scope, receive))
+                await response(scope, receive, send_wrapper)  # type: ignore[arg-type]
+            raise
 
     def _locale(self, scope: dict[str, Any], headers: dict[str, str]) -> str:
         if scope["path"].startswith("/api/"):
@@ -211,14 +233,27 @@ class RequestContextMiddleware:
         return headers
 
 
+async def _server_error_response(request: Request) -> Response:
+    message = _default_message(500)
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=500)
+    try:
+        return await _error_page(request, 500, gettext(ERROR_TITLES[500]), message)
+    except Exception:  # the page itself cannot be drawn (the database is down): plain words then
+        log.exception("the error page could not be rendered")
+        return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
-async def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+async def _error_page(
+    request: Request, status: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
     # Rendering reads the database (the unread count in the nav): in the threadpool, off the event loop.
     return await run_in_threadpool(
-        render,
+        partial(render, headers=headers),
         request,
         "errors/error.html",
         {"status": status, "title": title, "message": message},
@@ -255,7 +290,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             body: dict[str, Any] = {"detail": message}
             if isinstance(exc, Invalid):
-                body["errors"] = exc.errors
+                body = ValidationProblem(detail=message, errors=exc.errors).model_dump()
             body.update({k: v for k, v in exc.details.items() if k in ("current", "yours")})
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return JSONResponse(body, status_code=status, headers=headers)
@@ -274,27 +309,46 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Keep the exception's headers: a 405 must say which methods the address accepts (Allow).
+        headers = dict(exc.headers or {})
         if _wants_json(request):
-            return JSONResponse({"detail": _default_message(exc.status_code)}, status_code=exc.status_code)
+            return JSONResponse(
+                {"detail": _default_message(exc.status_code)}, status_code=exc.status_code, headers=headers
+            )
         return await _error_page(
             request,
             exc.status_code,
             gettext(ERROR_TITLES.get(exc.status_code, ERROR_TITLES[500])),
             _default_message(exc.status_code),
+            headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = errors_by_field(exc.errors())
         if _wants_json(request):
-            errors = [
-                {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"], "type": e["type"]}
-                for e in exc.errors()
-            ]
-            return JSONResponse(
-                {"detail": gettext("Some fields are not valid."), "errors": errors}, status_code=422
-            )
-        # On pages a malformed id in a path is simply a page that does not exist.
-        return await _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
+            problem = ValidationProblem(detail=gettext("Some fields are not valid."), errors=errors)
+            return JSONResponse(problem.model_dump(), status_code=422)
+        if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+            # On pages a malformed id in a path is simply a page that does not exist.
+            return await _error_page(request, 404, gettext(ERROR_TITLES[404]), _default_message(404))
+        return await _error_page(request, 422, gettext(ERROR_TITLES[422]), _field_messages(errors))
+
+
+def _field_messages(errors: dict[str, str]) -> str:
+    """A refused request's field errors on an error page (a form re-rendered shows them in place)."""
+    return " ".join(f"{field}: {message}" for field, message in errors.items())
+
+
+def _openapi_with_one_422_shape(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_one_422_shape(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _default_message(status: int) -> str:

@@ -15,7 +15,7 @@ from app.authz.admin import admin_sees_contact_details
 from app.authz.guards import AdminActor
 from app.db import DbSession
 from app.errors import Conflict, Invalid
-from app.forms import PostedForm, field_errors
+from app.forms import PostedForm, field_errors, form_version
 from app.i18n import gettext
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind, Position, Region
@@ -94,7 +94,7 @@ def organisation_update(
     }
     try:
         orgs.update_organisation(
-            db, actor, org_id, orgs.OrganisationIn.model_validate(values), _int(values.get("version"))
+            db, actor, org_id, orgs.OrganisationIn.model_validate(values), form_version(values.get("version"))
         )
     except (ValidationError, Invalid) as problem:
         return render(
@@ -184,7 +184,7 @@ def person_update(
     values = _form_values(form, (*fields, "version"))
     try:
         people.update_person(
-            db, actor, person_id, people.PersonIn.model_validate(values), _int(values.get("version"))
+            db, actor, person_id, people.PersonIn.model_validate(values), form_version(values.get("version"))
         )
     except (ValidationError, Invalid) as problem:
         return render(
@@ -303,10 +303,3 @@ def _form_values(form: FormData, fields: tuple[str, ...]) -> dict[str, str]:
 
 def _errors(problem: ValidationError | Invalid) -> dict[str, str]:
     return problem.errors if isinstance(problem, Invalid) else field_errors(problem)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return -1

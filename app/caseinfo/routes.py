@@ -19,7 +19,7 @@ from app.caseinfo.models import Audience
 from app.children.models import Child
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import PostedForm, field_errors
+from app.forms import PostedForm, field_errors, form_version
 from app.i18n import gettext
 from app.web import flash, redirect, render
 
@@ -107,7 +107,7 @@ def item_update(
     values, named = _values(form)
     values["category"] = item.category
     try:
-        version = int(values.get("version") or 0)
+        version = form_version(values.get("version"))
         service.update_item(
             db, access, item_id, service.ItemIn.model_validate({**values, "named": named}), version
         )

@@ -285,6 +285,8 @@ def _child_errors(wanted: dict[str, object]) -> dict[str, str]:
     if "sex" in wanted and wanted["sex"] not in {s.value for s in Sex}:
         errors["sex"] = gettext("Choose one of the options.")
     birth = wanted.get("date_of_birth")
+    if "date_of_birth" in wanted and birth is None:  # an emptied field: the record needs one
+        errors["date_of_birth"] = gettext("Enter the date of birth.")
     if isinstance(birth, dt.date) and birth > clock.today():
         errors["date_of_birth"] = gettext("The date of birth cannot be in the future.")
     return errors

@@ -3,6 +3,7 @@ the page in My account where a person makes, renews or stops their calendar link
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
@@ -21,11 +22,24 @@ router = APIRouter()
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
-@router.get("/calendar/{token}.ics")
+@router.api_route("/calendar/{token}.ics", methods=["GET", "HEAD"], include_in_schema=False)
 def calendar_feed(request: Request, owner: FeedOwner, db: DbSession) -> Response:
+    """Calendar apps poll this often: they may ask with HEAD, or send back the ETag they hold and
+    get a 304 without the feed when nothing changed."""
     body = calendar.feed_ics(db, owner, request.app.state.settings)
     calendar.mark_used(db, owner)
-    return Response(body, media_type=ICS_TYPE)
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Still no-store (the middleware): the calendar app keeps the events, not an HTTP cache.
+    headers = {"ETag": tag}
+    if _matches(request.headers.get("if-none-match", ""), tag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=ICS_TYPE, headers=headers)
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """RFC 9110 13.1.2: a list of tags, weak or strong, or "*"."""
+    sent = {t.strip().removeprefix("W/") for t in if_none_match.split(",") if t.strip()}
+    return "*" in sent or tag in sent
 
 
 @router.get("/children/{child_id}/contacts/{contact_id}.ics")

@@ -20,7 +20,7 @@ from app.contacts.models import ContactKind, ContactStatus
 from app.contacts.schemas import ContactChange, DueItemClose, StatusChange
 from app.db import DbSession
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import PostedForm, field_errors
+from app.forms import PostedForm, field_errors, problem_text
 from app.i18n import TOKYO, gettext
 from app.web import flash, is_htmx, redirect, render
 
@@ -255,22 +255,19 @@ def contact_status(
     status: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
     carer_present: Annotated[str, Form()] = "",
-    version: Annotated[int, Form()] = 0,
+    version: Annotated[str, Form()] = "0",
 ) -> Response:
     contact = service.get_contact(db, access, contact_id)
     if not service.may_change(access, contact):
         raise NotFound()
     present = None if not carer_present else carer_present == "yes"
     try:
-        service.set_status(
-            db,
-            access,
-            request.app.state.settings,
-            contact_id,
-            StatusChange(version=version, status=status, reason=reason, carer_present=present),
+        change = StatusChange.model_validate(
+            {"version": version, "status": status, "reason": reason, "carer_present": present}
         )
-    except (Invalid, Conflict) as problem:
-        message = " ".join(problem.errors.values()) if isinstance(problem, Invalid) else problem.message
+        service.set_status(db, access, request.app.state.settings, contact_id, change)
+    except (ValidationError, Invalid, Conflict) as problem:
+        message = problem_text(problem)
         return render(
             request,
             "contacts/detail.html",

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The dates a contact may have. Without bounds a year-1 date overflowed when converted to UTC and a
+# series "until 9999" ran past the last date Python knows: both answered 500.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+ContactDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class ContactIn(BaseModel):
@@ -18,7 +25,7 @@ class ContactIn(BaseModel):
     mode: str = "in_person"
     place_kind: str = "neutral"
     place_id: uuid.UUID | None = None
-    date: dt.date
+    date: ContactDate
     start_time: dt.time
     end_time: dt.time
     participant_ids: list[uuid.UUID] = []
@@ -28,8 +35,8 @@ class ContactIn(BaseModel):
     note: str = Field(default="", max_length=2000)
     record_as_done: bool = False
     recurrence: str = ""  # "", weekly, fortnightly, monthly, custom
-    until_date: dt.date | None = None
-    custom_dates: list[dt.date] = []
+    until_date: ContactDate | None = None
+    custom_dates: list[ContactDate] = []
     idempotency_key: str | None = Field(default=None, max_length=64)
 
 
@@ -39,7 +46,7 @@ class ContactChange(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     version: int
-    date: dt.date
+    date: ContactDate
     start_time: dt.time
     end_time: dt.time
     mode: str

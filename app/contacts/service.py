@@ -176,6 +176,8 @@ def _schedule_new(db: Session, access: ChildAccess, settings: Settings, data: Co
         db, access, viewers, data.kind, data.mode, data.place_kind, data.place_id, data.participant_ids
     )
     errors.update(_check_kind_details(data))
+    if data.facilitator_id is not None and data.facilitator_id not in viewers:
+        errors["facilitator_id"] = gettext("Choose someone on the child's team.")
     dates, date_errors = _occurrence_dates(data)
     errors.update(date_errors)
     minutes = _minutes(data.start_time, data.end_time, errors)
@@ -319,16 +321,18 @@ def _occurrence_dates(data: ContactIn) -> tuple[list[dt.date], dict[str, str]]:
     elif data.recurrence in (Recurrence.WEEKLY, Recurrence.FORTNIGHTLY, Recurrence.MONTHLY):
         if data.until_date is None or data.until_date <= data.date:
             return [data.date], {"until_date": gettext("Choose the last date, after the first one.")}
+        if data.until_date - data.date > LONGEST_SERIES:  # refused before the dates are counted out
+            return [data.date], {"until_date": _too_long_series()}
         dates = list(_repeat(data.date, data.until_date, Recurrence(data.recurrence)))
     else:
         return [data.date], {"recurrence": gettext("Choose one of the options.")}
     if len(dates) > MAX_OCCURRENCES or dates[-1] - dates[0] > LONGEST_SERIES:
-        return dates, {
-            "until_date": gettext(
-                "A series can cover at most a year (%(count)d dates).", count=MAX_OCCURRENCES
-            )
-        }
+        return dates, {"until_date": _too_long_series()}
     return dates, {}
+
+
+def _too_long_series() -> str:
+    return gettext("A series can cover at most a year (%(count)d dates).", count=MAX_OCCURRENCES)
 
 
 def _repeat(first: dt.date, until: dt.date, rule: Recurrence) -> Iterable[dt.date]:
