@@ -6,14 +6,18 @@ Services flush but never commit, so one request is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
+
+from app.errors import Conflict
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -79,3 +83,20 @@ def _refuse_hard_deletes(session: Session, _context: object, _instances: object)
 
 
 event.listen(Session, "before_flush", _refuse_hard_deletes)
+
+
+@contextmanager
+def checked_version_write(db: Session, record: Any, conflict: Callable[[Any], Conflict]) -> Iterator[None]:
+    """Write a change to a record whose version the service has just compared with the form's.
+
+    Two saves that read the same version both pass that comparison; the second one's UPDATE then
+    matches no row (StaleDataError). Nothing of it is written: roll back and raise the same Conflict
+    the comparison would have raised, built by `conflict` from the record as it is now saved, so the
+    form re-renders with what was typed and what is saved (a 409, never a bare error)."""
+    model, key = type(record), record.id
+    try:
+        yield
+        db.flush()
+    except StaleDataError:
+        db.rollback()
+        raise conflict(db.get(model, key)) from None

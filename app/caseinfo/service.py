@@ -17,6 +17,7 @@ from app.authz.visibility import Audience as Viewers
 from app.authz.visibility import Viewer, audience_for_item, team_viewers
 from app.caseinfo.models import Audience, CaseItem
 from app.children.models import Child
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
 from app.people.models import Person
@@ -188,22 +189,26 @@ def update_item(db: Session, access: ChildAccess, item_id: uuid.UUID, data: Item
     data.category = item.category  # an item stays in its category
     _category, named = _check(db, access, data)
     if item.version != version:
-        raise Conflict(
-            gettext("Someone else changed this item after you opened the form."),
-            current={"title": item.title, "body": item.body, "version": item.version},
-        )
+        raise _item_conflict(item)
     before = audit.snapshot(item)
-    item.title, item.body, item.audience, item.audience_person_ids = (
-        data.title,
-        data.body,
-        data.audience,
-        named,
-    )
-    item.updated_at = clock.now()
-    db.add(item)
-    db.flush()
+    with checked_version_write(db, item, _item_conflict):
+        item.title, item.body, item.audience, item.audience_person_ids = (
+            data.title,
+            data.body,
+            data.audience,
+            named,
+        )
+        item.updated_at = clock.now()
+        db.add(item)
     audit.record_change(db, access.actor, item, before, child_id=access.child_id, category=item.category)
     return item
+
+
+def _item_conflict(item: CaseItem) -> Conflict:
+    return Conflict(
+        gettext("Someone else changed this item after you opened the form."),
+        current={"title": item.title, "body": item.body, "version": item.version},
+    )
 
 
 def archive_item(db: Session, access: ChildAccess, item_id: uuid.UUID, reason: str) -> CaseItem:

@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
 from app import clock
@@ -31,6 +30,7 @@ from app.children.schemas import (
     PlacementEnd,
     PlacementOut,
 )
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import age_in_years, gettext
 from app.orgs.models import FACILITY_KINDS, Organisation, OrgKind
@@ -252,16 +252,10 @@ def update_child(db: Session, access: ChildAccess, change: ChildUpdate) -> Child
     if child.version != change.version:
         raise _child_conflict(child, wanted)
     before = audit.snapshot(child)
-    for key, value in wanted.items():
-        setattr(child, key, value)
-    db.add(child)
-    try:
-        db.flush()
-    except StaleDataError:
-        # Two saves read the same version and both passed the check above; the other one committed
-        # first. Nothing of this one was written: say so with both versions, as for any conflict.
-        db.rollback()
-        raise _child_conflict(load_child(db, access), wanted) from None
+    with checked_version_write(db, child, lambda saved: _child_conflict(saved, wanted)):
+        for key, value in wanted.items():
+            setattr(child, key, value)
+        db.add(child)
     audit.record_change(
         db, access.actor, child, before, child_id=child.id, category=Category.BASIC_PROFILE.value
     )

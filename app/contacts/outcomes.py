@@ -16,6 +16,7 @@ from app.authz.policy import Category
 from app.caseinfo.models import Audience, CaseItem
 from app.contacts.models import CONTACT_KIND_LABELS, Contact, ContactKind, ContactOutcome
 from app.contacts.service import get_contact
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import N_, format_date, gettext
 
@@ -73,20 +74,24 @@ def save(db: Session, access: ChildAccess, contact_id: uuid.UUID, data: OutcomeI
     if outcome.author_id != access.person_id and not access.can_manage(Category.CONTACT_RECORDS):
         raise NotFound()
     if outcome.version != data.version:
-        raise Conflict(
-            gettext("Someone else changed this record after you opened the form."),
-            current={"how_it_went": outcome.how_it_went, "version": outcome.version},
-        )
+        raise _outcome_conflict(outcome)
     before = audit.snapshot(outcome)
-    for key, value in fields.items():
-        setattr(outcome, key, value)
-    outcome.updated_at = clock.now()
-    db.add(outcome)
-    db.flush()
+    with checked_version_write(db, outcome, _outcome_conflict):
+        for key, value in fields.items():
+            setattr(outcome, key, value)
+        outcome.updated_at = clock.now()
+        db.add(outcome)
     audit.record_change(
         db, access.actor, outcome, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
     )
     return outcome
+
+
+def _outcome_conflict(outcome: ContactOutcome) -> Conflict:
+    return Conflict(
+        gettext("Someone else changed this record after you opened the form."),
+        current={"how_it_went": outcome.how_it_went, "version": outcome.version},
+    )
 
 
 def add_to_care_info(db: Session, access: ChildAccess, contact_id: uuid.UUID) -> CaseItem:

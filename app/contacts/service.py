@@ -41,6 +41,7 @@ from app.contacts.models import (
     Response,
 )
 from app.contacts.schemas import ContactChange, ContactIn, StatusChange
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import TOKYO, gettext
 from app.notifications.service import Event, notify
@@ -438,12 +439,34 @@ def change(
     if errors:
         raise Invalid(errors)
     if contact.version != data.version:
-        raise Conflict(
-            gettext("Someone else changed this contact after you opened the form."),
-            current={"starts_at": contact.starts_at.isoformat(), "version": contact.version},
-        )
+        raise _contact_conflict(contact)
     before = audit.snapshot(contact)
     moved = starts != contact.starts_at or minutes != contact.duration_minutes
+    with checked_version_write(db, contact, _contact_conflict):
+        _apply_change(db, access, contact, data, starts, minutes, moved)
+    audit.record_change(
+        db, access.actor, contact, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
+    )
+    notify(db, settings, _everyone(db, contact) - {access.person_id}, _event("contact_changed", contact))
+    return contact, double_bookings(db, [contact], set(data.participant_ids), team)
+
+
+def _contact_conflict(contact: Contact) -> Conflict:
+    return Conflict(
+        gettext("Someone else changed this contact after you opened the form."),
+        current={"starts_at": contact.starts_at.isoformat(), "version": contact.version},
+    )
+
+
+def _apply_change(
+    db: Session,
+    access: ChildAccess,
+    contact: Contact,
+    data: ContactChange,
+    starts: dt.datetime,
+    minutes: int,
+    moved: bool,
+) -> None:
     contact.starts_at, contact.duration_minutes, contact.mode = starts, minutes, data.mode
     contact.place_kind = data.place_kind
     contact.place_id = data.place_id if data.place_kind == PlaceKind.NEUTRAL else None
@@ -458,12 +481,6 @@ def change(
                 participant.response, participant.responded_at = Response.PENDING.value, None
                 db.add(participant)
         contact.status = ContactStatus.PROPOSED.value
-    db.flush()
-    audit.record_change(
-        db, access.actor, contact, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
-    )
-    notify(db, settings, _everyone(db, contact) - {access.person_id}, _event("contact_changed", contact))
-    return contact, double_bookings(db, [contact], set(data.participant_ids), team)
 
 
 def set_status(
@@ -482,16 +499,16 @@ def set_status(
     if wanted == ContactStatus.DONE and contact.starts_at > clock.now():
         raise Invalid({"status": gettext("A contact can be marked as done once it has started.")})
     if contact.version != data.version:
-        raise Conflict(gettext("Someone else changed this contact after you opened the form."))
+        raise _contact_conflict(contact)
     before = audit.snapshot(contact)
-    contact.status, contact.status_reason = wanted, data.reason.strip()
-    contact.status_by_id, contact.status_at = access.person_id, clock.now()
-    if wanted == ContactStatus.DONE and may_confirm_done(access):
-        contact.done_confirmed_by_id, contact.done_confirmed_at = access.person_id, contact.status_at
-    if contact.kind == ContactKind.FAMILY_TIME and data.carer_present is not None:
-        contact.carer_present = data.carer_present
-    db.add(contact)
-    db.flush()
+    with checked_version_write(db, contact, _contact_conflict):
+        contact.status, contact.status_reason = wanted, data.reason.strip()
+        contact.status_by_id, contact.status_at = access.person_id, clock.now()
+        if wanted == ContactStatus.DONE and may_confirm_done(access):
+            contact.done_confirmed_by_id, contact.done_confirmed_at = access.person_id, contact.status_at
+        if contact.kind == ContactKind.FAMILY_TIME and data.carer_present is not None:
+            contact.carer_present = data.carer_present
+        db.add(contact)
     audit.record_change(
         db, access.actor, contact, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
     )

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.audit import service as audit
 from app.authz.actor import Actor
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
 from app.orgs.models import Organisation, OrgKind, Region
@@ -68,18 +69,22 @@ def update_organisation(
     org = get_organisation(db, org_id)
     _check(data)
     if org.version != version:
-        raise Conflict(
-            gettext("Someone else changed this organisation after you opened the form."),
-            current={k: str(getattr(org, k)) for k in data.model_dump()} | {"version": org.version},
-        )
+        raise _org_conflict(org, data)
     before = audit.snapshot(org)
-    for key, value in data.model_dump().items():
-        setattr(org, key, value)
-    org.updated_at = clock.now()
-    db.add(org)
-    db.flush()
+    with checked_version_write(db, org, lambda saved: _org_conflict(saved, data)):
+        for key, value in data.model_dump().items():
+            setattr(org, key, value)
+        org.updated_at = clock.now()
+        db.add(org)
     audit.record_change(db, actor, org, before)
     return org
+
+
+def _org_conflict(org: Organisation, data: OrganisationIn) -> Conflict:
+    return Conflict(
+        gettext("Someone else changed this organisation after you opened the form."),
+        current={k: str(getattr(org, k)) for k in data.model_dump()} | {"version": org.version},
+    )
 
 
 def archive_organisation(db: Session, actor: Actor, org_id: uuid.UUID, reason: str) -> Organisation:

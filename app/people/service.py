@@ -16,6 +16,7 @@ from app.accounts.passwords import hash_password, password_problem
 from app.accounts.service import find_account, normalise_email
 from app.audit import service as audit
 from app.authz.actor import Actor
+from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
 from app.orgs.models import Organisation, Position, StaffPosition
@@ -100,19 +101,23 @@ def create_person(db: Session, actor: Actor, data: PersonIn) -> Person:
 def update_person(db: Session, actor: Actor, person_id: uuid.UUID, data: PersonIn, version: int) -> Person:
     person = get_person(db, person_id)
     if person.version != version:
-        raise Conflict(
-            gettext("Someone else changed this person after you opened the form."),
-            current={k: str(getattr(person, k)) for k in data.model_dump(exclude_unset=True)}
-            | {"version": person.version},
-        )
+        raise _person_conflict(person, data)
     before = audit.snapshot(person)
-    for key, value in data.model_dump(exclude_unset=True).items():  # only the fields the form had
-        setattr(person, key, value)
-    person.updated_at = clock.now()
-    db.add(person)
-    db.flush()
+    with checked_version_write(db, person, lambda saved: _person_conflict(saved, data)):
+        for key, value in data.model_dump(exclude_unset=True).items():  # only the fields the form had
+            setattr(person, key, value)
+        person.updated_at = clock.now()
+        db.add(person)
     audit.record_change(db, actor, person, before)
     return person
+
+
+def _person_conflict(person: Person, data: PersonIn) -> Conflict:
+    return Conflict(
+        gettext("Someone else changed this person after you opened the form."),
+        current={k: str(getattr(person, k)) for k in data.model_dump(exclude_unset=True)}
+        | {"version": person.version},
+    )
 
 
 def create_account(

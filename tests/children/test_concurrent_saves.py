@@ -26,8 +26,9 @@ from app.accounts.models import Account
 from app.children.models import Child
 from app.demo.loader import demo_id
 from app.teams.models import TeamMembership
+from tests.contacts.helpers import created_id, form_of, submit
 from tests.liveserver import LiveServer
-from tests.support import SAKURA
+from tests.support import HINATA, SAKURA, Personas
 
 # Long enough that a blocked event loop shows in /healthz, short enough for a quick test.
 WINNER_HOLDS_LOCK_SECONDS = 4.0
@@ -82,12 +83,13 @@ def _child_form(child: Child, version: str, **changes: str) -> dict[str, str]:
 
 
 class SlowFirstCommit:
-    """Holds the first transaction that updates a child for a while before it commits, so that a
-    second save of the same child surely arrives while the first still holds the row (PostgreSQL)
-    or the write lock (SQLite): the moment the portal used to freeze."""
+    """Holds the first transaction that updates a row of `table` for a while before it commits, so
+    that a second save of the same record surely arrives while the first still holds the row
+    (PostgreSQL) or the write lock (SQLite): the moment the portal used to freeze."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, table: str = "child") -> None:
         self.engine = app.state.engine
+        self.update = f"UPDATE {table.upper()} "
         self.updated = threading.Event()
         self._held = False
         self._lock = threading.Lock()
@@ -102,7 +104,7 @@ class SlowFirstCommit:
         event.remove(self.engine, "commit", self._before_commit)
 
     def _after_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE CHILD"):
+        if statement.lstrip().upper().startswith(self.update):
             with self._lock:
                 if not self._held:
                     self._held = True
@@ -208,3 +210,34 @@ def test_ten_people_saving_ten_children_at_once_all_succeed(fresh_app: FastAPI, 
     with Session(fresh_app.state.engine) as db:
         saved = db.exec(select(Child.given_name).where(Child.family_name == "同時")).all()
     assert sorted(saved) == sorted(f"保存{i}改" for i in range(10))
+
+
+def test_two_saves_of_one_contact_at_once(fresh_app: FastAPI, server: LiveServer) -> None:
+    """The same race on another form: the contact's edit form keeps the loser's note."""
+    first = Browser(fresh_app, server, "caseworker1@example.jp")
+    second = Browser(fresh_app, server, "supervisor@example.jp")
+    setup = Personas(fresh_app).client("caseworker1")
+    contact_id = created_id(submit(setup, HINATA, form_of(setup, HINATA, "comfort_call")))
+    url = f"/children/{HINATA}/contacts/{contact_id}/edit"
+    page = first.client.get(url).text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the edit form carries the version"
+    values = {k: v for k, v in form_of(setup, HINATA, "comfort_call").items() if k not in ("places", "kind")}
+    values.pop("idempotency_key", None)
+
+    def save(browser: Browser, note: str) -> httpx.Response:
+        form = {**values, "note": note, "version": version.group(1), "csrf_token": browser.csrf}
+        return browser.client.post(url, data=form)
+
+    with SlowFirstCommit(fresh_app, "contact") as slow, ThreadPoolExecutor(max_workers=2) as pool:
+        winner = pool.submit(save, first, "先に保存したメモ")
+        assert slow.updated.wait(10), "the first save reached the database"
+        loser = pool.submit(save, second, "後から書いたメモ")
+        time.sleep(0.5)
+        healthz = _healthz_times(server, 3)
+        won, lost = winner.result(timeout=40), loser.result(timeout=40)
+
+    assert max(healthz) < HEALTHZ_WITHIN_SECONDS, f"/healthz kept answering: {healthz}"
+    assert won.status_code == 303, won.text[:500]
+    assert lost.status_code == 409, f"{lost.status_code}: {lost.text[:500]}"
+    assert "後から書いたメモ" in lost.text, "what the second person typed is still in the form"
