@@ -151,6 +151,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("GET", "/auth/oidc/{name}/start"): [Spec("public", ok=s(404))],
     ("GET", "/auth/oidc/{name}/callback"): [Spec("public", ok=s(404))],
     ("GET", "/calendar/{token}.ics"): [Spec("public", ok=s(404))],  # the token is the credential
+    ("HEAD", "/calendar/{token}.ics"): [Spec("public", ok=s(404))],  # calendar apps ask with HEAD too
     # Anyone signed in, about themselves
     ("GET", "/children"): [
         Spec("signed_in", lists=True, query={"scope": "centre"}),
