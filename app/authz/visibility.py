@@ -77,10 +77,16 @@ def team_viewers(db: Session, child: Child, policy: SharingPolicy, on: dt.date) 
     return viewers
 
 
+def may_name(viewer: Viewer, reader: ChildAccess) -> bool:
+    """Whether the reader may learn this person's name: a carer stays unnamed to someone under a
+    protection order, in pages, forms, choices and warnings alike."""
+    return reader.may_identify_carers or not any(r in CARER_ROLES for r in viewer.roles)
+
+
 def describe_viewer(viewer: Viewer, reader: ChildAccess) -> str:
     """A viewer as the reader may know them: a carer stays unnamed to someone under a protection order."""
     roles = ", ".join(str(reader.policy.roles[r].label) for r in viewer.roles)
-    if not reader.may_identify_carers and any(r in CARER_ROLES for r in viewer.roles):
+    if not may_name(viewer, reader):
         return roles
     return gettext("%(name)s (%(roles)s)", name=viewer.name, roles=roles)
 

@@ -10,10 +10,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.authz import actions
 from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope
 from app.authz.policy import Category
-from app.authz.visibility import team_viewers
+from app.authz.visibility import may_name, team_viewers
 from app.caseinfo import service
 from app.caseinfo.models import Audience
 from app.children.models import Child
@@ -39,7 +40,12 @@ def _form_context(
     assert child is not None
     category = Category(values["category"]) if values.get("category") in set(Category) else None
     viewers = team_viewers(db, child, access.policy, access.on)
-    people = [(str(v.person_id), v.name) for v in viewers if category is None or v.access.can_see(category)]
+    # Only people the reader may name: under a protection order, the carers are not listed.
+    people = [
+        (str(v.person_id), v.name)
+        for v in viewers
+        if (category is None or v.access.can_see(category)) and may_name(v, access)
+    ]
     return {
         "access": access,
         "values": values,
@@ -103,9 +109,24 @@ def item_edit(request: Request, item_id: uuid.UUID, access: ChildScope, db: DbSe
 def item_update(
     request: Request, item_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
 ) -> Response:
-    item = service.get_editable(db, access, item_id)
+    item = service.get_readable(db, access, item_id)
     values, named = _values(form)
     values["category"] = item.category
+    if not actions.may_edit_item(access, item):
+        # No longer theirs to change: say so, and keep what they typed.
+        return render(
+            request,
+            "caseinfo/item_form.html",
+            _form_context(
+                db,
+                access,
+                values,
+                named,
+                item=item,
+                errors={"form": gettext("Only its author, or who manages this category, can change it.")},
+            ),
+            status_code=403,
+        )
     try:
         version = form_version(values.get("version"))
         service.update_item(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.audit import service as audit
+from app.authz import actions
 from app.authz.access import ChildAccess
 from app.authz.policy import Category
 from app.authz.visibility import Audience as Viewers
@@ -96,7 +97,7 @@ def items_by_category(db: Session, access: ChildAccess, viewers: list[Viewer]) -
             item=item,
             author_name=authors.get(item.author_id, ""),
             viewers=audience_for_item(viewers, access.policy, item),
-            can_edit=item.author_id == access.person_id or access.can_manage(Category(item.category)),
+            can_edit=actions.may_edit_item(access, item),
         )
         grouped[Category(item.category)].items.append(view)
     return list(grouped.values())
@@ -173,13 +174,18 @@ def add_item(db: Session, access: ChildAccess, data: ItemIn) -> CaseItem:
     return item
 
 
-def get_editable(db: Session, access: ChildAccess, item_id: uuid.UUID) -> CaseItem:
+def get_readable(db: Session, access: ChildAccess, item_id: uuid.UUID) -> CaseItem:
     item = db.get(CaseItem, item_id)
     if item is None or item.child_id != access.child_id or item.archived_at is not None:
         raise NotFound()
     if not access.can_read_item(item):
         raise NotFound()
-    if item.author_id != access.person_id and not access.can_manage(Category(item.category)):
+    return item
+
+
+def get_editable(db: Session, access: ChildAccess, item_id: uuid.UUID) -> CaseItem:
+    item = get_readable(db, access, item_id)
+    if not actions.may_edit_item(access, item):
         raise NotFound()
     return item
 

@@ -37,7 +37,7 @@ def _scheduler(access: ChildScope) -> ChildAccess:
 
 
 def _changer(contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> ChildAccess:
-    if not service.may_change(access, service.get_contact(db, access, contact_id)):
+    if not service.may_organise(db, access, service.get_contact(db, access, contact_id)):
         raise NotFound()
     return access
 

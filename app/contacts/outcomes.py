@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.audit import service as audit
+from app.authz import actions
 from app.authz.access import ChildAccess
 from app.authz.policy import Category
 from app.caseinfo.models import Audience, CaseItem
 from app.contacts.models import CONTACT_KIND_LABELS, Contact, ContactKind, ContactOutcome
 from app.contacts.service import get_contact
 from app.db import checked_version_write
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.i18n import N_, format_date, gettext
 
 SHARED_LABELS = {
@@ -43,25 +44,27 @@ class OutcomeIn(BaseModel):
     audience: str = Audience.TEAM.value
 
 
-def may_record(access: ChildAccess) -> bool:
-    return access.can_add(Category.CONTACT_RECORDS)
-
-
 def outcome_of(db: Session, contact: Contact) -> ContactOutcome | None:
     return db.exec(select(ContactOutcome).where(ContactOutcome.contact_id == contact.id)).first()
 
 
 def save(db: Session, access: ChildAccess, contact_id: uuid.UUID, data: OutcomeIn) -> ContactOutcome:
     contact = get_contact(db, access, contact_id)
-    if not may_record(access):
-        raise NotFound()
-    if contact.status != "done":
-        raise Invalid({"how_it_went": gettext("Mark the contact as done first; then record how it went.")})
+    outcome = outcome_of(db, contact)
+    if not actions.may_write_outcome(access, contact, outcome):
+        if contact.status != "done" and access.can_add(Category.CONTACT_RECORDS):
+            raise Invalid(
+                {"how_it_went": gettext("Mark the contact as done first; then record how it went.")}
+            )
+        raise Forbidden(
+            gettext("Only the person who wrote how it went, or the caseworker, can change it.")
+            if outcome is not None
+            else gettext("You cannot record how this contact went.")
+        )
     if data.audience not in (Audience.TEAM.value, Audience.PROFESSIONALS.value):
         raise Invalid({"audience": gettext("Choose one of the options.")})
     if not any(getattr(data, f) for f in ("how_it_went", "child_reaction", *SHARED_FIELDS, "next_steps")):
         raise Invalid({"how_it_went": gettext("Write at least how it went.")})
-    outcome = outcome_of(db, contact)
     fields = data.model_dump(exclude={"version"})
     if outcome is None:
         outcome = ContactOutcome(contact_id=contact.id, author_id=access.person_id, **fields)
@@ -71,8 +74,6 @@ def save(db: Session, access: ChildAccess, contact_id: uuid.UUID, data: OutcomeI
             db, access.actor, outcome, None, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
         )
         return outcome
-    if outcome.author_id != access.person_id and not access.can_manage(Category.CONTACT_RECORDS):
-        raise NotFound()
     if outcome.version != data.version:
         raise _outcome_conflict(outcome)
     before = audit.snapshot(outcome)
@@ -98,7 +99,7 @@ def add_to_care_info(db: Session, access: ChildAccess, contact_id: uuid.UUID) ->
     """One step: what the parent shared becomes an item of the child's care information."""
     contact = get_contact(db, access, contact_id)
     outcome = outcome_of(db, contact)
-    if outcome is None or not access.can_read_item(outcome) or not access.can_add(Category.CARE_INFO):
+    if outcome is None or not actions.may_add_outcome_to_care_info(access, outcome):
         raise NotFound()
     lines = [
         f"{gettext(label)}: {getattr(outcome, field)}"

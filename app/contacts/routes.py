@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.authz import actions
 from app.authz.due_items import may_close_due_items, may_confirm_done
 from app.authz.guards import ChildScope, CurrentActor, RequestPolicy
 from app.authz.policy import Category
@@ -19,7 +20,7 @@ from app.contacts.mine import upcoming_for
 from app.contacts.models import ContactKind, ContactStatus
 from app.contacts.schemas import ContactChange, DueItemClose, StatusChange
 from app.db import DbSession
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.forms import PostedForm, field_errors, problem_text
 from app.i18n import TOKYO, gettext
 from app.web import flash, is_htmx, redirect, render
@@ -121,7 +122,9 @@ def contact_check(request: Request, access: ChildScope, db: DbSession, form: Pos
             duration_minutes=max(service._minutes(data.start_time, data.end_time, {}), 1),
             created_by_id=access.person_id,
         )
-        warnings = service.double_bookings(db, [probe], set(data.participant_ids), pages.team(db, access))
+        warnings = service.double_bookings(
+            db, [probe], set(data.participant_ids), pages.team(db, access), access
+        )
     except (ValidationError, ValueError):
         warnings = []
     return render(request, "contacts/form.html", {"warnings": warnings}, block="warnings")
@@ -154,17 +157,25 @@ def contact_page(request: Request, contact_id: uuid.UUID, access: ChildScope, db
 
 
 def _detail_context(db: DbSession, access: ChildScope, contact_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
+    """The contact's page, with only the actions the policy gives this reader (app/authz/actions.py)."""
     contact = service.get_contact(db, access, contact_id)
     [view] = pages.views(db, access, [contact])
     outcome = outcomes.outcome_of(db, contact)
+    people = service.taking_part(db, contact)
+    may_write_outcome = actions.may_write_outcome(access, contact, outcome)
     return {
         "access": access,
         "contact": view,
-        "may_change": service.may_change(access, contact),
+        "may_change": actions.may_change_contact(access, contact, people),
+        "may_cancel": actions.may_cancel_contact(access, contact, people),
+        "may_mark_done": actions.may_mark_done(access, contact, people),
+        "may_record_not_happened": actions.may_record_not_happened(access, contact, people),
         "may_confirm_done": may_confirm_done(access),
-        "may_record_outcome": outcomes.may_record(access) and contact.status == ContactStatus.DONE,
-        "outcome_values": outcome.model_dump() if outcome else {},
-        "can_add_care_info": access.can_add(Category.CARE_INFO),
+        "may_write_outcome": may_write_outcome,
+        # The form starts from the saved record only for those who may change it: its text is not
+        # shown, in a text box, to anyone the record's audience leaves out.
+        "outcome_values": outcome.model_dump() if outcome and may_write_outcome else {},
+        "may_add_to_care_info": actions.may_add_outcome_to_care_info(access, outcome),
         "errors": {},
         **extra,
     }
@@ -192,7 +203,7 @@ def contact_respond(
 @router.get("/children/{child_id}/contacts/{contact_id}/edit")
 def contact_edit(request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession) -> Response:
     contact = service.get_contact(db, access, contact_id)
-    if not service.may_change(access, contact):
+    if not service.may_change(db, access, contact):
         raise NotFound()
     participants = service.participants_of(db, [contact.id])[contact.id]
     local = contact.starts_at.astimezone(TOKYO)
@@ -216,9 +227,22 @@ def contact_update(
     request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
 ) -> Response:
     contact = service.get_contact(db, access, contact_id)
-    if not service.may_change(access, contact):
-        raise NotFound()
     values = _form(form)
+    if not service.may_change(db, access, contact):
+        # Changed or closed meanwhile, or no longer theirs to change: say so, and keep what they typed.
+        return render(
+            request,
+            "contacts/form.html",
+            pages.form_context(
+                db,
+                access,
+                contact.kind,
+                values,
+                editing=contact,
+                errors={"form": gettext("This contact can no longer be changed by you.")},
+            ),
+            status_code=409 if service.may_organise(db, access, contact) else 403,
+        )
     fields = pages.form_to_input(contact.kind, values)
     try:
         change = ContactChange.model_validate({**fields, "version": values.get("version") or 0})
@@ -258,8 +282,15 @@ def contact_status(
     version: Annotated[str, Form()] = "0",
 ) -> Response:
     contact = service.get_contact(db, access, contact_id)
-    if not service.may_change(access, contact):
-        raise NotFound()
+    if not service.may_organise(db, access, contact):
+        return render(
+            request,
+            "contacts/detail.html",
+            _detail_context(
+                db, access, contact_id, errors={"status": gettext("This contact is not yours to change.")}
+            ),
+            status_code=403,
+        )
     present = None if not carer_present else carer_present == "yes"
     try:
         change = StatusChange.model_validate(
@@ -312,13 +343,12 @@ def contact_outcome(
     request: Request, contact_id: uuid.UUID, access: ChildScope, db: DbSession, form: PostedForm
 ) -> Response:
     service.get_contact(db, access, contact_id)
-    if not outcomes.may_record(access):
-        raise NotFound()
     values = {k: str(form.get(k, "")).strip() for k in outcomes.OutcomeIn.model_fields}
     try:
         data = outcomes.OutcomeIn.model_validate({**values, "version": values.get("version") or 0})
         outcomes.save(db, access, contact_id, data)
-    except (ValidationError, Invalid, Conflict) as problem:
+    except (ValidationError, Invalid, Conflict, Forbidden) as problem:
+        # Whatever the reason, the page comes back with what was typed and why it was not saved.
         errors = (
             problem.errors
             if isinstance(problem, Invalid)
@@ -326,11 +356,14 @@ def contact_outcome(
             if isinstance(problem, ValidationError)
             else {"how_it_went": problem.message}
         )
+        status = 422 if isinstance(problem, (Invalid, ValidationError)) else problem.status_code
         return render(
             request,
             "contacts/detail.html",
-            _detail_context(db, access, contact_id, errors=errors, outcome_values=values),
-            status_code=409 if isinstance(problem, Conflict) else 422,
+            _detail_context(
+                db, access, contact_id, errors=errors, outcome_values=values, refused_outcome=True
+            ),
+            status_code=status,
         )
     flash(request, gettext("Saved."))
     return redirect(request, f"/children/{access.child_id}/contacts/{contact_id}#outcome")

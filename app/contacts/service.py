@@ -20,10 +20,11 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.accounts.models import Account
 from app.audit import service as audit
+from app.authz import actions
 from app.authz.access import ChildAccess
 from app.authz.due_items import may_confirm_done
 from app.authz.policy import BIRTH_FAMILY_ROLES, Category
-from app.authz.visibility import Viewer, team_viewers
+from app.authz.visibility import Viewer, may_name, team_viewers
 from app.children.models import Child
 from app.config import Settings
 from app.contacts.models import (
@@ -54,16 +55,22 @@ OPEN = (ContactStatus.PROPOSED.value, ContactStatus.CONFIRMED.value)
 # --- Who may do what ----------------------------------------------------------------------------
 
 
-def may_schedule(access: ChildAccess) -> bool:
-    return access.can_add(Category.CONTACT_RECORDS)
+# The decisions themselves are in app/authz/actions.py, shared with the pages that offer them.
+may_schedule = actions.may_schedule_contact
 
 
-def may_change(access: ChildAccess, contact: Contact) -> bool:
-    return access.can_see(Category.CONTACT_RECORDS) and (
-        access.can_manage(Category.CONTACT_RECORDS)
-        or contact.created_by_id == access.person_id
-        or contact.facilitator_id == access.person_id
-    )
+def taking_part(db: Session, contact: Contact) -> set[uuid.UUID]:
+    """Who takes part: the participants and the facilitator."""
+    people = {p.person_id for p in participants_of(db, [contact.id])[contact.id]}
+    return people | ({contact.facilitator_id} if contact.facilitator_id else set())
+
+
+def may_organise(db: Session, access: ChildAccess, contact: Contact) -> bool:
+    return actions.may_organise_contact(access, contact, taking_part(db, contact))
+
+
+def may_change(db: Session, access: ChildAccess, contact: Contact) -> bool:
+    return actions.may_change_contact(access, contact, taking_part(db, contact))
 
 
 def place_visible(access: ChildAccess, place_kind: str) -> bool:
@@ -232,7 +239,7 @@ def _schedule_new(db: Session, access: ChildAccess, settings: Settings, data: Co
             db, access.actor, contact, None, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
         )
         contacts.append(contact)
-    warnings = double_bookings(db, contacts, set(data.participant_ids), viewers)
+    warnings = double_bookings(db, contacts, set(data.participant_ids), viewers, access)
     if status is ContactStatus.PROPOSED:
         others = set(data.participant_ids) - {access.person_id}
         notify(db, settings, others, _event("contact_proposed", contacts[0]))
@@ -371,10 +378,15 @@ def _set_participants(db: Session, contact: Contact, wanted: set[uuid.UUID], act
 
 
 def double_bookings(
-    db: Session, contacts: list[Contact], people: set[uuid.UUID], team: dict[uuid.UUID, Viewer]
+    db: Session,
+    contacts: list[Contact],
+    people: set[uuid.UUID],
+    team: dict[uuid.UUID, Viewer],
+    reader: ChildAccess | None = None,
 ) -> list[str]:
     """A warning for each participant who already has a contact at one of these times. It names no
-    other child: the other appointment may be one the scheduler may not see."""
+    other child: the other appointment may be one the scheduler may not see. Nor does it name, or
+    speak of, anyone the reader may not name (the carers, to someone under a protection order)."""
     busy: set[uuid.UUID] = set()
     ids = {c.id for c in contacts}
     for contact in contacts:
@@ -395,7 +407,7 @@ def double_bookings(
     return [
         gettext("%(name)s already has an appointment at that time.", name=team[p].name)
         for p in sorted(busy, key=lambda p: team[p].name)
-        if p in team
+        if p in team and (reader is None or may_name(team[p], reader))
     ]
 
 
@@ -424,9 +436,9 @@ def change(
     db: Session, access: ChildAccess, settings: Settings, contact_id: uuid.UUID, data: ContactChange
 ) -> tuple[Contact, list[str]]:
     contact = get_contact(db, access, contact_id)
-    if not may_change(access, contact):
+    if not may_organise(db, access, contact):
         raise NotFound()
-    if contact.status not in OPEN:
+    if not may_change(db, access, contact):
         raise Invalid({"status": gettext("Only a contact still to come can be changed.")})
     team = _team(db, access)
     errors = _check_details(
@@ -448,7 +460,7 @@ def change(
         db, access.actor, contact, before, child_id=access.child_id, category=Category.CONTACT_RECORDS.value
     )
     notify(db, settings, _everyone(db, contact) - {access.person_id}, _event("contact_changed", contact))
-    return contact, double_bookings(db, [contact], set(data.participant_ids), team)
+    return contact, double_bookings(db, [contact], set(data.participant_ids), team, access)
 
 
 def _contact_conflict(contact: Contact) -> Conflict:
@@ -487,7 +499,7 @@ def set_status(
     db: Session, access: ChildAccess, settings: Settings, contact_id: uuid.UUID, data: StatusChange
 ) -> Contact:
     contact = get_contact(db, access, contact_id)
-    if not may_change(access, contact):
+    if not may_organise(db, access, contact):
         raise NotFound()
     wanted = data.status
     if wanted not in {s.value for s in ContactStatus} or wanted == ContactStatus.PROPOSED:
@@ -496,7 +508,8 @@ def set_status(
         raise Invalid({"status": gettext("This contact is already closed.")})
     if wanted in (ContactStatus.CANCELLED, ContactStatus.DID_NOT_HAPPEN) and not data.reason.strip():
         raise Invalid({"reason": gettext("Say why, so that the team knows.")})
-    if wanted == ContactStatus.DONE and contact.starts_at > clock.now():
+    started = actions.may_mark_done(access, contact, taking_part(db, contact))
+    if wanted == ContactStatus.DONE and contact.status in OPEN and not started:
         raise Invalid({"status": gettext("A contact can be marked as done once it has started.")})
     if contact.version != data.version:
         raise _contact_conflict(contact)

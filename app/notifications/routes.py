@@ -1,5 +1,5 @@
-"""The signed-in person's notifications; in development, the mail the portal sent (no SMTP server
-needed)."""
+"""The signed-in person's notifications; in development, for administrators, the mail the portal sent
+(no SMTP server needed)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from app.authz.guards import CurrentActor, DevelopmentOnly
+from app.authz.guards import AdminActor, CurrentActor, DevelopmentOnly
 from app.db import DbSession
 from app.notifications.models import OutboxMessage
 from app.notifications.service import mark_all_read, recent, render_text
@@ -33,6 +33,8 @@ def notifications_read(request: Request, actor: CurrentActor, db: DbSession) -> 
 
 
 @router.get("/dev/mail")
-def dev_mailbox(request: Request, _: DevelopmentOnly, db: DbSession) -> Response:
+def dev_mailbox(request: Request, _: DevelopmentOnly, actor: AdminActor, db: DbSession) -> Response:
+    """Every e-mail the portal sent, to anyone: in development only, and even there (demos are run
+    in development, with real families' sign-ins sometimes) for administrators only."""
     messages = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(50)).all()
     return render(request, "notifications/dev_mail.html", {"messages": messages})

@@ -114,6 +114,9 @@ class Spec:
     headers: dict[str, str] = field(default_factory=dict)
     fresh_session: bool = False
     label: str = ""
+    # Who sees the form's page but may not save it: their save comes back as the form, with what
+    # they typed and why, 403 (issue 7, point 3: never a bare "not found" with the text gone).
+    refused: Allowed = never
 
 
 INTAKE_RELATIONSHIPS = {"supervisor", "same_centre", "other_centre"}
@@ -325,7 +328,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
         Spec("child", ok=s(422), allowed=adds("care_info"), data={"category": "care_info", "title": ""})
     ],
     ("POST", "/children/{child_id}/items/{item_id}/edit"): [
-        Spec("child", ok=s(422), allowed=manages("care_info"), data={"title": ""})
+        Spec("child", ok=s(422), allowed=manages("care_info"), refused=sees("care_info"), data={"title": ""})
     ],
     ("POST", "/children/{child_id}/items/{item_id}/archive"): [
         Spec("child", ok=s(303), allowed=manages("care_info"), data={"reason": ""})
@@ -359,13 +362,26 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
         Spec("child", ok=s(422), allowed=adds("contact_records"), json={})
     ],
     ("POST", "/children/{child_id}/contacts/{contact_id}/edit"): [
-        Spec("child", ok=s(422), allowed=manages("contact_records"), data={"date": ""})
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("contact_records"),
+            refused=sees("contact_records"),
+            data={"date": ""},
+        )
     ],
     ("PATCH", "/api/v1/children/{child_id}/contacts/{contact_id}"): [
         Spec("child", ok=s(422), allowed=manages("contact_records"), json={})
     ],
     ("POST", "/children/{child_id}/contacts/{contact_id}/status"): [
-        Spec("child", ok=s(422), allowed=manages("contact_records"), data={"status": ""}, shows=CONTACT_SHOWS)
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("contact_records"),
+            refused=sees("contact_records"),
+            data={"status": ""},
+            shows=CONTACT_SHOWS,
+        )
     ],
     ("POST", "/api/v1/children/{child_id}/contacts/{contact_id}/status"): [
         Spec("child", ok=s(422), allowed=manages("contact_records"), json={})
@@ -406,6 +422,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
             "child",
             ok=s(422),
             allowed=both(sees("contact_records"), adds("contact_records")),
+            refused=sees("contact_records"),
             data={"how_it_went": ""},
             shows=CONTACT_SHOWS,
         )
@@ -505,7 +522,11 @@ def expected_status(spec: Spec, persona: Persona, api: bool) -> frozenset[int]:
         return spec.ok if persona.relationship in CASELOAD_RELATIONSHIPS else s(404)
     if spec.scope == "intake":  # those holding a caseworker or supervisor position at a centre
         return spec.ok if persona.relationship in INTAKE_RELATIONSHIPS else s(404)
-    return spec.ok if in_scope(persona, persona.record) and spec.allowed(persona, persona.record) else s(404)
+    if in_scope(persona, persona.record) and spec.allowed(persona, persona.record):
+        return spec.ok
+    if in_scope(persona, persona.record) and spec.refused(persona, persona.record):
+        return s(403)
+    return s(404)
 
 
 def caseload_centres(world: World, persona: Persona) -> set[str]:
@@ -522,7 +543,7 @@ def caseload_centres(world: World, persona: Persona) -> set[str]:
 
 
 def expected_markers(world: World, spec: Spec, persona: Persona, status: int) -> set[tuple[str, int]]:
-    if status not in (200, 409, 422):  # a form shown again with its errors shows its page again
+    if status not in (200, 403, 409, 422):  # a form shown again with its errors shows its page again
         return set()
     if spec.lists and spec.scope == "caseload":
         return {("BASIC", r.index) for r in world.records if r.centre in caseload_centres(world, persona)}

@@ -24,22 +24,26 @@ from app.accounts.models import Invitation
 from app.authz.scope import child_access, load_policy
 from app.caseinfo.models import CaseItem
 from app.children.models import Child, Placement
-from app.contacts.models import Contact
+from app.contacts.models import Contact, ContactOutcome, ContactParticipant
 from app.contacts.schemas import ContactIn
 from app.contacts.service import schedule
 from app.demo.loader import demo_id
+from app.i18n import TOKYO
 from app.notifications.models import Notification, OutboxMessage
 from app.people.models import Household, Person
 from app.routing import api_routes
 from app.sharing.models import Consent, ProtectionOrder
 from app.teams.models import TeamMembership
 from tests.conftest import deliver_mail
+from tests.crawling import walk
 from tests.mailserver import Mailbox, SmtpServer
 from tests.support import HINATA, SAKURA, SOTA, YUI, Personas
 
 ADDRESS = "SENTINELADDRESS7F3A"
 ASSESSMENT = "SENTINELASSESSMENT91C"
-SENTINELS = (ADDRESS, ASSESSMENT)
+# Planted by plant_in_forms(): where only forms, pre-filled values, live checks and edit pages showed it.
+PRIVATE = "SENTINELPRIVATE5D2E"
+SENTINELS = (ADDRESS, ASSESSMENT, PRIVATE)
 # Each birth parent's (and family member's) own address carries a sentinel of its own: it reaches the
 # professionals and its owner, never another parent (no consent is recorded in this test).
 FAMILY_SENTINEL = re.compile(r"SENTINELFAMILY(\d+)Z")
@@ -111,6 +115,60 @@ def plant(app: FastAPI) -> None:
                     author_id=child.lead_caseworker_id or demo_id("caseworker1"),
                 )
             )
+        db.commit()
+
+
+def plant_in_forms(app: FastAPI) -> None:
+    """Issue 7, point 9: what an independent crawl found in forms rather than pages.
+    - how a contact went, narrowed to professionals (shown in the outcome form's text box);
+    - the Suzuki foster parents' names (parent2 is under a protection order for Yui): in the live
+      double-booking warning and in the "named people" choices; so foster2 is busy tomorrow at
+      10:00, when the new-contact form starts;
+    - a contact parent2 proposed for Yui, later changed to leave them out: its note."""
+    with Session(app.state.engine) as db:
+        for key in ("foster2", "foster2-spouse"):
+            person = db.get(Person, demo_id(key))
+            assert person is not None
+            person.given_name = f"{person.given_name}{PRIVATE}"
+            db.add(person)
+        done = db.exec(
+            select(Contact).where(col(Contact.child_id).in_((SAKURA, SOTA)), Contact.status == "done")
+        ).all()
+        for contact in done:
+            outcome = db.exec(select(ContactOutcome).where(ContactOutcome.contact_id == contact.id)).first()
+            outcome = outcome or ContactOutcome(
+                contact_id=contact.id, author_id=contact.facilitator_id or demo_id("caseworker1")
+            )
+            outcome.how_it_went, outcome.audience = f"専門職のみ {PRIVATE}", "professionals"
+            db.add(outcome)
+        tomorrow = clock.now().astimezone(TOKYO).date() + dt.timedelta(days=1)
+        busy = Contact(
+            child_id=YUI,
+            kind="interview_child",
+            mode="in_person",
+            place_kind="foster_home",
+            starts_at=dt.datetime.combine(tomorrow, dt.time(10), tzinfo=TOKYO).astimezone(dt.UTC),
+            duration_minutes=60,
+            status="confirmed",
+            created_by_id=demo_id("caseworker2"),
+            facilitator_id=demo_id("caseworker2"),
+        )
+        left_out = Contact(
+            child_id=YUI,
+            kind="family_time",
+            mode="in_person",
+            place_kind="foster_home",
+            starts_at=dt.datetime.combine(tomorrow, dt.time(15), tzinfo=TOKYO).astimezone(dt.UTC),
+            duration_minutes=60,
+            status="proposed",
+            note=f"変更後のメモ {PRIVATE}",
+            created_by_id=demo_id("parent2"),
+        )
+        db.add_all([busy, left_out])
+        db.flush()
+        for contact, people in ((busy, ("foster2", "caseworker2")), (left_out, ("foster2", "caseworker2"))):
+            for key in people:
+                db.add(ContactParticipant(contact_id=contact.id, person_id=demo_id(key)))
         db.commit()
 
 
@@ -209,6 +267,10 @@ def crawl(app: FastAPI, key: str) -> list[Found]:
     with Session(app.state.engine) as db:
         values = param_values(db)
     found: list[Found] = []
+    # First as a person: every page reached by links, every form and htmx request shown, submitted
+    # with the values the page filled in (text boxes, ticked people, live checks, edit pages).
+    walked = walk(client)
+    found += [Found(v.where, v.text) for v in walked.everything()]
     for method, url in urls(app, values):
         if url == "/sign-out":
             continue  # it would end the session the crawl uses; it shows nothing anyway
@@ -254,6 +316,7 @@ def _try(client: Any, api: Any, method: str, url: str) -> list[Found]:
 @pytest.fixture
 def planted(mail_app: FastAPI) -> FastAPI:
     plant(mail_app)
+    plant_in_forms(mail_app)
     return mail_app
 
 
@@ -280,6 +343,14 @@ def test_sentinels_are_where_the_policy_shares_them(planted: FastAPI) -> None:
         assert own in personas.client("caseworker1").get(f"/children/{SAKURA}").text, "as staff do"
     grandmother = family_sentinel(demo_id("grandmother-yamada"))
     assert grandmother in personas.api("caseworker1").get(f"/api/v1/children/{SAKURA}/team").text
+    # The sentinels of the forms are where they belong, too.
+    assert PRIVATE in personas.client("caseworker2").get(f"/children/{YUI}").text  # the foster parents
+    with Session(planted.state.engine) as db:
+        done = db.exec(select(ContactOutcome).join(Contact).where(Contact.child_id == SAKURA)).first()
+        assert done is not None
+    assert (
+        PRIVATE in personas.client("caseworker1").get(f"/children/{SAKURA}/contacts/{done.contact_id}").text
+    )
 
 
 def test_no_email_to_a_birth_parent_carries_a_sentinel(planted: FastAPI, smtp: SmtpServer) -> None:
