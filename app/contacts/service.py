@@ -404,10 +404,11 @@ def double_bookings(
         busy |= {
             person for other, person in rows if other.id not in ids and other.ends_at > contact.starts_at
         }
+    # Someone no longer on the team (a form kept open while the case moved) is not named either.
+    named = [p for p in busy if p in team and (reader is None or may_name(team[p], reader))]
     return [
         gettext("%(name)s already has an appointment at that time.", name=team[p].name)
-        for p in sorted(busy, key=lambda p: team[p].name)
-        if p in team and (reader is None or may_name(team[p], reader))
+        for p in sorted(named, key=lambda p: team[p].name)
     ]
 
 
