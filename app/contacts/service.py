@@ -45,7 +45,7 @@ from app.contacts.schemas import ContactChange, ContactIn, StatusChange
 from app.db import checked_version_write
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import TOKYO, gettext
-from app.notifications.service import Event, notify
+from app.notifications.service import Event, mark_answered, notify
 
 MAX_OCCURRENCES = 60
 LONGEST_SERIES = dt.timedelta(days=366)
@@ -574,6 +574,7 @@ def respond(
     participant.response, participant.responded_at = answer, clock.now()
     db.add(participant)
     db.flush()
+    mark_answered(db, access.person_id, _event("contact_proposed", contact).link)
     # People without a sign-in cannot answer here; the caseworker confirms with them by phone.
     answering = list(
         db.exec(

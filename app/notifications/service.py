@@ -142,3 +142,21 @@ def mark_all_read(db: Session, person_id: uuid.UUID) -> None:
         .where(col(Notification.person_id) == person_id, col(Notification.read_at).is_(None))
         .values(read_at=clock.now())
     )
+
+
+# Notifications that ask the reader to answer whether they come.
+ASKING = ("contact_proposed", "contact_changed")
+
+
+def mark_answered(db: Session, person_id: uuid.UUID, link: str) -> None:
+    """Once someone answers, the notifications that asked them (for that contact) are read."""
+    db.execute(
+        update(Notification)
+        .where(
+            col(Notification.person_id) == person_id,
+            col(Notification.link) == link,
+            col(Notification.kind).in_(ASKING),
+            col(Notification.read_at).is_(None),
+        )
+        .values(read_at=clock.now())
+    )
