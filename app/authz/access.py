@@ -24,6 +24,10 @@ from app.authz.policy import (
 )
 from app.i18n import format_date, gettext
 
+# Whose own details they show by their own consent, person by person: the birth family, and a
+# kinship carer, who is family too (sharing_policy.toml [reasons.kinship_carer_is_family]).
+FAMILY_BY_CONSENT_ROLES = BIRTH_FAMILY_ROLES | {TeamRole.KINSHIP_CARER}
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -113,6 +117,11 @@ class ChildAccess:
         """Hard rule: under a protection order, the carers' names and details stay hidden."""
         return not self.under_protection_order
 
+    @property
+    def may_message_carers(self) -> bool:
+        """Hard rule: someone under a protection order writes to the professionals, not to the carers."""
+        return not self.under_protection_order
+
     def may_see_time_and_place(self, participant_ids: set[uuid.UUID]) -> bool:
         """Hard rule: under a protection order, only one's own appointments show time and place."""
         return not self.under_protection_order or self.person_id in participant_ids
@@ -150,7 +159,7 @@ class ChildAccess:
             return self.is_professional  # a supporter's details are for the professionals
         if self.can_see(category):
             return True
-        if category is Category.BIRTH_FAMILY_CONTACT:
+        if subject_role in FAMILY_BY_CONSENT_ROLES:
             return self.family_contact_by_consent(subject_id)
         return False
 
@@ -165,7 +174,7 @@ class ChildAccess:
     def may_share_own_contact(self) -> bool:
         """A family member may show their own details to chosen people on the team, one by one;
         not while a protection order concerns them (it would not count)."""
-        return bool(self.roles & BIRTH_FAMILY_ROLES) and not self.under_protection_order
+        return bool(self.roles & FAMILY_BY_CONSENT_ROLES) and not self.under_protection_order
 
     @property
     def may_agree_to_foster_consent(self) -> bool:
@@ -204,6 +213,11 @@ class ChildAccess:
 
     def can_read_item(self, item: AudienceItem) -> bool:
         return self.explain_item(item).allowed
+
+    def _sees_only_where_named(self, category: Category) -> bool:
+        """Every role through which the reader sees the category sees only items naming them."""
+        seeing = [r for r in self.roles if self.role_level(r, category) >= Level.SEE]
+        return bool(seeing) and all(category in self.policy.named_only.get(r, frozenset()) for r in seeing)
 
     # --- Explanations: the same decisions, spelled out --------------------------------------
 
@@ -254,6 +268,17 @@ class ChildAccess:
                 )
             )
             return Decision(True, tuple(reasons))
+        if self._sees_only_where_named(category):
+            ok = item.audience == "named" and str(self.person_id) in item.audience_person_ids
+            reasons.append(
+                Reason(
+                    gettext("Their role sees this category only on items whose author names them.")
+                    + " "
+                    + (gettext("They are named.") if ok else gettext("They are not named.")),
+                    allowed=ok,
+                )
+            )
+            return Decision(ok, tuple(reasons))
         if item.audience == "professionals":
             ok = self.is_professional
             reasons.append(

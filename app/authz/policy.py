@@ -98,6 +98,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class PolicyReason:
+    """Why a part of the policy reads as it does, with the seed document it answers."""
+
+    text: Text
+    seed: Text
+
+
+@dataclass(frozen=True)
 class CategoryInfo:
     key: Category
     label: Text
@@ -130,6 +138,9 @@ class SharingPolicy:
     access_log_roles: frozenset[TeamRole] = frozenset()
     # Cells an administrator changed for this deployment: (role, category) -> default level.
     overridden: Mapping[tuple[TeamRole, Category], Level] = field(default_factory=dict)
+    reasons: Mapping[str, PolicyReason] = field(default_factory=dict)
+    # role -> categories whose items the role sees only where the author names them.
+    named_only: Mapping[TeamRole, frozenset[Category]] = field(default_factory=dict)
 
     def level(self, role: TeamRole | str, category: Category | str) -> Level:
         return self.matrix[(TeamRole(role), Category(category))]
@@ -156,6 +167,8 @@ class SharingPolicy:
             invitable_roles=self.invitable_roles,
             access_log_roles=self.access_log_roles,
             overridden=overridden,
+            reasons=self.reasons,
+            named_only=self.named_only,
         )
 
     def roles_that_see(self, category: Category) -> list[TeamRole]:
@@ -200,6 +213,8 @@ def parse_policy(raw: Mapping[str, object]) -> SharingPolicy:
     invitations = raw.get("invitations", {})
     access_log = raw.get("access_log", {})
     assert isinstance(centre_wide, dict) and isinstance(invitations, dict) and isinstance(access_log, dict)
+    reasons, named_only = raw.get("reasons", {}), raw.get("named_only", {})
+    assert isinstance(reasons, dict) and isinstance(named_only, dict)
     return SharingPolicy(
         levels=levels,
         categories=categories,
@@ -210,6 +225,8 @@ def parse_policy(raw: Mapping[str, object]) -> SharingPolicy:
         inviting_roles=frozenset(TeamRole(r) for r in invitations.get("inviting_roles", [])),
         invitable_roles=tuple(TeamRole(r) for r in invitations.get("invitable_roles", [])),
         access_log_roles=frozenset(TeamRole(r) for r in access_log.get("roles", [])),
+        reasons={k: PolicyReason(_text(v), _text(v, "seed_")) for k, v in reasons.items()},
+        named_only={TeamRole(r): frozenset(Category(c) for c in cs) for r, cs in named_only.items()},
     )
 
 

@@ -13,7 +13,8 @@ from app import clock
 from app.audit import service as audit
 from app.authz import actions
 from app.authz.access import ChildAccess
-from app.authz.policy import Category
+from app.authz.policy import CARER_ROLES, Category
+from app.authz.redaction import hidden_words, redact
 from app.authz.visibility import Audience as Viewers
 from app.authz.visibility import Viewer, audience_for_item, team_viewers
 from app.caseinfo.models import Audience, CaseItem
@@ -73,6 +74,10 @@ def readable_items(db: Session, access: ChildAccess, *, what: str = "items") -> 
         .order_by(col(CaseItem.created_at).desc())
     ).all()
     items = [item for item in rows if access.can_read_item(item)]
+    child = db.get(Child, access.child_id)
+    words = hidden_words(access, child) if child else []
+    if words:  # copies, never added to the session: the stored text stays as written
+        items = [_redacted(item, words) for item in items]
     for category in sorted({Category(i.category) for i in items}):
         if access.policy.categories[category].audit_reads:
             audit.record(
@@ -86,6 +91,12 @@ def readable_items(db: Session, access: ChildAccess, *, what: str = "items") -> 
                 summary=what,
             )
     return items
+
+
+def _redacted(item: CaseItem, words: list[str]) -> CaseItem:
+    data = item.model_dump()
+    data.update(title=redact(item.title, words), body=redact(item.body, words))
+    return CaseItem(**data)
 
 
 def items_by_category(db: Session, access: ChildAccess, viewers: list[Viewer]) -> list[CategoryItems]:
@@ -134,7 +145,29 @@ def _check(db: Session, access: ChildAccess, data: ItemIn) -> tuple[Category, li
     named: list[str] = []
     if data.audience == Audience.NAMED.value:
         named = _check_named(db, access, category, data.named)
+    if category is Category.MESSAGES and not access.may_message_carers:
+        _check_not_to_carers(db, access, data.audience, named)
     return category, named
+
+
+def _check_not_to_carers(db: Session, access: ChildAccess, audience: str, named: list[str]) -> None:
+    """Under a protection order a message goes to professionals only (or to named people, no carer)."""
+    child = db.get(Child, access.child_id)
+    assert child is not None
+    carers = {
+        str(v.person_id)
+        for v in team_viewers(db, child, access.policy, access.on)
+        if set(v.roles) & CARER_ROLES
+    }
+    if audience == Audience.TEAM.value or set(named) & carers:
+        raise Invalid(
+            {
+                "audience": gettext(
+                    "While a protection order concerns you, your messages go to the professionals on the "
+                    "team only. Choose “Professionals only”."
+                )
+            }
+        )
 
 
 def _check_named(db: Session, access: ChildAccess, category: Category, named: list[str]) -> list[str]:

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "revoke": N_("Withdrew"),
     "consent": N_("Gave consent"),
     "withdraw_consent": N_("Withdrew consent"),
+    "agree_consent": N_("Agreed to the foster family's consent (caseworker)"),
     "accepted": N_("Said they will take part"),
     "declined": N_("Said they cannot take part"),
     "pending": N_("Withdrew their answer"),

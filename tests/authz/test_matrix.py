@@ -85,8 +85,9 @@ def never(_p: Persona, _r: Record) -> bool:
 
 
 def shares_own_contact(p: Persona, r: Record) -> bool:
-    """A family member may show their own details to chosen people; not under a protection order."""
-    return in_scope(p, r) and p.role in FAMILY and p.relationship != "protection_order"
+    """A family member (a kinship carer too: they are family) may show their own details to chosen
+    people; not under a protection order."""
+    return in_scope(p, r) and p.role in FAMILY | {"kinship_carer"} and p.relationship != "protection_order"
 
 
 def agrees_to_foster_consent(p: Persona, r: Record) -> bool:

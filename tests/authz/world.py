@@ -174,8 +174,11 @@ def visible_markers(persona: Persona, record: Record) -> set[tuple[str, int]]:
         kinds |= {"HHPHONE", "FPCONTACT"}
     if sees_family_contact(persona, record):
         kinds.add("BPCONTACT")
+    named_only = POLICY.get("named_only", {}).get(persona.role or "", [])
     for category in ITEM_CATEGORIES:
-        if can(category):
+        # The world's items are for the whole team: a role that sees a category only where named
+        # (a supporter's care information) sees none of them.
+        if can(category) and category not in named_only:
             kinds.add(item_kind(category))
     professional = persona.role in PROFESSIONAL
     if can("assessments") and (professional or level(persona, record, "assessments") >= LEVELS["manage"]):
