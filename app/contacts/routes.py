@@ -19,6 +19,7 @@ from app.contacts import due, due_closing, outcomes, pages, service
 from app.contacts.mine import upcoming_for
 from app.contacts.models import ContactKind, ContactStatus
 from app.contacts.schemas import ContactChange, DueItemClose, StatusChange
+from app.contacts.service import OPEN
 from app.db import DbSession
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.forms import PostedForm, field_errors, problem_text
@@ -280,6 +281,7 @@ def contact_status(
     reason: Annotated[str, Form()] = "",
     carer_present: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "0",
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
     contact = service.get_contact(db, access, contact_id)
     if not service.may_organise(db, access, contact):
@@ -292,6 +294,13 @@ def contact_status(
             status_code=403,
         )
     present = None if not carer_present else carer_present == "yes"
+    if status == ContactStatus.CANCELLED and confirm != "yes" and reason.strip() and contact.status in OPEN:
+        # Cancelling tells everyone taking part and cannot be undone: ask first, keeping the reason.
+        return render(
+            request,
+            "contacts/detail.html",
+            _detail_context(db, access, contact_id, confirm_cancel=True, reason=reason),
+        )
     try:
         change = StatusChange.model_validate(
             {"version": version, "status": status, "reason": reason, "carer_present": present}
@@ -305,7 +314,9 @@ def contact_status(
             _detail_context(db, access, contact_id, errors={"status": message}, reason=reason),
             status_code=409 if isinstance(problem, Conflict) else 422,
         )
-    if status == ContactStatus.DONE and not may_confirm_done(access):
+    if status == ContactStatus.CANCELLED:
+        flash(request, gettext("Cancelled. Everyone taking part was told."))
+    elif status == ContactStatus.DONE and not may_confirm_done(access):
         flash(request, gettext("Saved. It counts as done once staff confirm that it happened."))
     else:
         flash(request, gettext("Saved."))

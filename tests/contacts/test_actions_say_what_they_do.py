@@ -43,12 +43,22 @@ def test_it_happened_is_offered_only_once_the_contact_has_started(fresh_app: Fas
     assert 'value="done"' in caseworker.get(url).text
 
 
-def test_a_cancelled_contact_offers_no_calendar_entry(fresh_app: FastAPI) -> None:
+def test_cancelling_asks_first_and_then_offers_no_calendar_entry(fresh_app: FastAPI) -> None:
     caseworker = Personas(fresh_app).client("caseworker1")
     contact = _next_family_time(fresh_app)
     url = f"/children/{SAKURA}/contacts/{contact.id}"
     assert f"{contact.id}.ics" in caseworker.get(url).text
-    caseworker.form(f"{url}/status", {"status": "cancelled", "reason": "発熱", "version": contact.version})
+    asked = caseworker.form(
+        f"{url}/status", {"status": "cancelled", "reason": "発熱", "version": contact.version}
+    )
+    assert asked.status_code == 200 and 'data-testid="confirm-cancel"' in asked.text and "発熱" in asked.text
+    with Session(fresh_app.state.engine) as db:
+        assert db.get(Contact, contact.id).status == "proposed", "cancelling asks first"  # type: ignore[union-attr]
+    done = caseworker.form(
+        f"{url}/status",
+        {"status": "cancelled", "reason": "発熱", "version": contact.version, "confirm": "yes"},
+    )
+    assert done.status_code == 303
     with Session(fresh_app.state.engine) as db:
         assert db.get(Contact, contact.id).status == "cancelled"  # type: ignore[union-attr]
     assert f"{contact.id}.ics" not in caseworker.get(url).text

@@ -115,7 +115,7 @@ def test_weekly_family_time_and_changing_one_occurrence(fresh_app: FastAPI) -> N
     assert cancel.status_code == 422 and "理由" in cancel.text
     caseworker.form(
         f"/children/{HINATA}/contacts/{second.id}/status",
-        {"status": "cancelled", "reason": "子どもの発熱", "version": second.version},
+        {"status": "cancelled", "reason": "子どもの発熱", "version": second.version, "confirm": "yes"},
     )
     with Session(fresh_app.state.engine) as db:
         statuses = [
