@@ -67,8 +67,18 @@ def test_reads_of_sensitive_categories_are_logged(fresh_app: FastAPI) -> None:
 
 def test_supervisor_reads_and_exports_the_access_log(fresh_app: FastAPI) -> None:
     personas = Personas(fresh_app)
-    personas.client("foster1").get(f"/children/{SAKURA}")
     supervisor = personas.client("supervisor")
+
+    def foster_rows() -> list[str]:
+        # The copied database may already hold views made by earlier tests: count what this one adds.
+        return [
+            line
+            for line in supervisor.get(f"/children/{SAKURA}/access-log.csv").text.splitlines()
+            if "田中 裕子" in line
+        ]
+
+    before = foster_rows()
+    personas.client("foster1").get(f"/children/{SAKURA}")
     page = supervisor.get(f"/children/{SAKURA}/access-log")
     assert page.status_code == 200 and "田中 裕子" in page.text and "子どもの所在" in page.text
     export = supervisor.get(f"/children/{SAKURA}/access-log.csv")
@@ -77,11 +87,13 @@ def test_supervisor_reads_and_exports_the_access_log(fresh_app: FastAPI) -> None
     assert "attachment" in export.headers["content-disposition"]
     lines = export.text.splitlines()
     assert lines[0].lstrip("\ufeff").startswith("日時（日本時間）")
-    foster_rows = [line for line in lines if "田中 裕子" in line]
-    assert len(foster_rows) == 1, "one row for the foster parent's page view (was one per category read)"
+    assert len(foster_rows()) - len(before) == 1, (
+        "one row for the foster parent's page view (was one per category)"
+    )
     with Session(fresh_app.state.engine) as db:
-        exported = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
-        assert exported.actor_person_id == demo_id("supervisor")
+        exports = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+        by_supervisor = [e for e in exports if e.actor_person_id == demo_id("supervisor")]
+        assert len(by_supervisor) >= 3, "each of this test's three exports is recorded as the supervisor's"
     assert personas.client("caseworker1").get(f"/children/{SAKURA}/access-log").status_code == 404
 
 
