@@ -87,6 +87,9 @@ class TestDatabase:
     kind: str
     url: str
     admin_url: str | None = None  # PostgreSQL: where CREATE/DROP DATABASE is run
+    # The demo database as it was before any test ran: what private copies are made from, so that
+    # a test on a copy never sees what earlier tests did on the shared one (audit events, sessions).
+    pristine: TestDatabase | None = None
 
     def copy(self, tmp: Path) -> TestDatabase:
         """A private copy for one test (SQLite: the file; PostgreSQL: CREATE DATABASE ... TEMPLATE)."""
@@ -160,7 +163,9 @@ def database(
         path = tmp_path_factory.mktemp("sqlite") / "demo.sqlite3"
         db = TestDatabase("sqlite", f"sqlite:///{path}")
     _prepare(db)
+    db.pristine = db.copy(tmp_path_factory.mktemp("pristine"))
     yield db
+    db.pristine.drop()
     db.drop()
 
 
@@ -189,7 +194,7 @@ def app(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def fresh_app(database: TestDatabase, app: FastAPI, tmp_path: Path) -> Iterator[FastAPI]:
     """An app on a private copy of the demo database: for tests that change shared records."""
     app.state.engine.dispose()  # PostgreSQL copies from a template only while nobody is connected
-    copy = database.copy(tmp_path)
+    copy = (database.pristine or database).copy(tmp_path)
     application = create_app(settings_for(copy.url, tmp_path))
     yield application
     application.state.engine.dispose()
@@ -223,7 +228,7 @@ def smtp() -> Iterator[SmtpServer]:
 def mail_app(database: TestDatabase, app: FastAPI, tmp_path: Path, smtp: SmtpServer) -> Iterator[FastAPI]:
     """Like fresh_app, with the portal's SMTP settings pointing at the test's SMTP server."""
     app.state.engine.dispose()
-    copy = database.copy(tmp_path)
+    copy = (database.pristine or database).copy(tmp_path)
     application = create_app(
         settings_for(
             copy.url, tmp_path, smtp_host="127.0.0.1", smtp_port=smtp.port, base_url="https://testserver"

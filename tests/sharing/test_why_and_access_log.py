@@ -108,6 +108,7 @@ def _refused(db: Session, statement: str) -> bool:
 
 
 def test_audit_log_is_append_only(fresh_app: FastAPI) -> None:
+    Personas(fresh_app).client("foster1").get(f"/children/{SAKURA}")  # a read that is logged
     engine = fresh_app.state.engine
     with Session(engine) as db:
         count = len(db.exec(select(AuditEvent.id)).all())
