@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app import clock
 from app.authz.guards import AdminActor, ChildScope, Public, RequestPolicy
-from app.authz.policy import Category, Level, TeamRole
+from app.authz.policy import Category, Level, SharingPolicy, TeamRole
 from app.children.pages import require, team_choices
 from app.db import DbSession
 from app.errors import Invalid, NotFound
@@ -22,7 +22,7 @@ from app.i18n import gettext
 from app.sharing import access_log, consents, service
 from app.sharing import api as consent_api
 from app.sharing.models import ConsentKind
-from app.web import flash, redirect, render
+from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter()
 T = TypeVar("T")
@@ -226,26 +226,52 @@ def _log_filter(request: Request) -> access_log.LogFilter:
 
 
 @router.get("/admin/sharing-policy")
-def admin_policy(request: Request, actor: AdminActor, policy: RequestPolicy, db: DbSession) -> Response:
-    return render(
-        request,
-        "sharing/admin_policy.html",
-        {
-            "policy": policy,
-            "roles": list(TeamRole),
-            "categories": list(Category),
-            "levels": list(Level),
-            "overrides": service.overrides(db),
-            "history": service.policy_history(db),
-            "errors": {},
-        },
+def admin_policy(
+    request: Request,
+    actor: AdminActor,
+    policy: RequestPolicy,
+    db: DbSession,
+    role: str = "",
+    category: str = "",
+) -> Response:
+    """The matrix cell to change starts at its current level, which the page shows (issue 7, point 5);
+    an htmx request (the role or the information chosen) gets the form alone, with the new cell's."""
+    context = _admin_policy_context(db, policy, {"role": role, "category": category})
+    return render(request, "sharing/admin_policy.html", context, block="cell" if is_htmx(request) else None)
+
+
+def _admin_policy_context(
+    db: DbSession, policy: SharingPolicy, values: dict[str, str], errors: dict[str, str] | None = None
+) -> dict[str, Any]:
+    # An unknown or missing choice starts at the first role and category of the matrix.
+    role = TeamRole(values["role"]) if values.get("role") in set(TeamRole) else next(iter(TeamRole))
+    category = (
+        Category(values["category"]) if values.get("category") in set(Category) else next(iter(Category))
     )
+    current = policy.level(role, category)
+    return {
+        "policy": policy,
+        "roles": list(TeamRole),
+        "categories": list(Category),
+        "levels": list(Level),
+        "values": {
+            "role": str(role),
+            "category": str(category),
+            "level": values.get("level") or current.key,
+            "reason": values.get("reason", ""),
+        },
+        "current_level": current,
+        "overrides": service.overrides(db),
+        "history": service.policy_history_rows(db, policy),
+        "errors": errors or {},
+    }
 
 
 @router.post("/admin/sharing-policy")
 def admin_policy_change(
     request: Request,
     actor: AdminActor,
+    policy: RequestPolicy,
     db: DbSession,
     role: Annotated[str, Form()] = "",
     category: Annotated[str, Form()] = "",
@@ -255,7 +281,13 @@ def admin_policy_change(
     try:
         service.set_override(db, actor, role, category, level, reason)
     except Invalid as invalid:
-        flash(request, " ".join(invalid.errors.values()), "error")
-        return redirect(request, "/admin/sharing-policy")
+        # The cell and level chosen and the reason typed stay, with what is missing.
+        values = {"role": role, "category": category, "level": level, "reason": reason}
+        return render(
+            request,
+            "sharing/admin_policy.html",
+            _admin_policy_context(db, policy, values, invalid.errors),
+            status_code=422,
+        )
     flash(request, gettext("The sharing policy was changed. The change is in the log below."))
-    return redirect(request, "/admin/sharing-policy")
+    return redirect(request, f"/admin/sharing-policy?role={role}&category={category}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -13,7 +14,7 @@ from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.authz.access import ChildAccess, Decision, Reason
 from app.authz.actor import Actor
-from app.authz.policy import BIRTH_FAMILY_ROLES, Category, Level, TeamRole, default_policy
+from app.authz.policy import BIRTH_FAMILY_ROLES, Category, Level, SharingPolicy, TeamRole, default_policy
 from app.authz.scope import load_policy
 from app.authz.visibility import team_viewers
 from app.caseinfo.models import CaseItem
@@ -148,6 +149,50 @@ def policy_history(db: Session, limit: int = 50) -> list[AuditEvent]:
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """One change of a matrix cell, in words: labels in the reader's language, not keys."""
+
+    at: dt.datetime
+    role: str
+    category: str
+    before: str
+    after: str
+    reason: str
+
+
+def policy_history_rows(db: Session, policy: SharingPolicy, limit: int = 50) -> list[PolicyChange]:
+    rows = []
+    for event in policy_history(db, limit):
+        role_key, _, category_key = event.entity_id.partition("/")
+        before, after = (event.changes.get("level") or ["", ""])[:2]
+        rows.append(
+            PolicyChange(
+                at=event.at,
+                role=_label(policy.roles, TeamRole, role_key),
+                category=_label(policy.categories, Category, category_key),
+                before=_level_label(policy, before),
+                after=_level_label(policy, after),
+                reason=event.summary,
+            )
+        )
+    return rows
+
+
+def _label(table: Any, kind: Any, key: str) -> str:
+    try:
+        return str(table[kind(key)].label)
+    except (ValueError, KeyError):
+        return key  # a role or category no longer in the policy: its key is all there is
+
+
+def _level_label(policy: SharingPolicy, key: str) -> str:
+    try:
+        return str(policy.levels[Level.parse(key)])
+    except (ValueError, KeyError):
+        return key
 
 
 # --- Why can (or can't) this person see this? --------------------------------------------

@@ -80,6 +80,13 @@ def sees(category: str) -> Allowed:
     return lambda p, r: level(p, r, category) >= LEVELS["see"]
 
 
+def sees_items(category: str) -> Allowed:
+    """Sees the world's items of the category: they are for the whole team, so a role that sees
+    the category only where named (a supporter's care information) does not see them."""
+    named_only = POLICY.get("named_only", {})
+    return lambda p, r: sees(category)(p, r) and category not in named_only.get(p.role or "", [])
+
+
 def never(_p: Persona, _r: Record) -> bool:
     return False
 
@@ -329,7 +336,13 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
         Spec("child", ok=s(422), allowed=adds("care_info"), data={"category": "care_info", "title": ""})
     ],
     ("POST", "/children/{child_id}/items/{item_id}/edit"): [
-        Spec("child", ok=s(422), allowed=manages("care_info"), refused=sees("care_info"), data={"title": ""})
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("care_info"),
+            refused=sees_items("care_info"),
+            data={"title": ""},
+        )
     ],
     ("POST", "/children/{child_id}/items/{item_id}/archive"): [
         Spec("child", ok=s(303), allowed=manages("care_info"), data={"reason": ""})
@@ -457,7 +470,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
     ("GET", "/admin/places"): [Spec("admin")],
     ("POST", "/admin/places"): [Spec("admin", ok=s(303), data={"name": ""})],
     ("POST", "/admin/places/{place_id}/archive"): [Spec("admin", ok=s(404))],
-    ("POST", "/admin/sharing-policy"): [Spec("admin", ok=s(303), data={"role": "supporter", "reason": ""})],
+    ("POST", "/admin/sharing-policy"): [Spec("admin", ok=s(422), data={"role": "supporter", "reason": ""})],
 }
 
 

@@ -34,7 +34,7 @@ def test_admin_override_changes_access_is_audited_and_hard_rules_stay(fresh_app:
         "/admin/sharing-policy",
         {"role": "birth_parent", "category": "whereabouts", "level": "see", "reason": ""},
     )
-    assert no_reason.status_code == 303
+    assert no_reason.status_code == 422, "shown again with what is missing"
     assert "school_name" not in parent1.get(f"/api/v1/children/{SAKURA}").json(), (
         "nothing changed without reason"
     )
@@ -54,6 +54,37 @@ def test_admin_override_changes_access_is_audited_and_hard_rules_stay(fresh_app:
     )
     assert "school_name" not in parent1.get(f"/api/v1/children/{SAKURA}").json()
     assert personas.client("caseworker1").get("/admin/sharing-policy").status_code == 403
+
+
+def test_admin_changes_a_policy_cell_from_its_current_level(fresh_app: FastAPI) -> None:
+    admin = Personas(fresh_app).client("admin")
+    page = admin.get("/admin/sharing-policy", params={"role": "birth_parent", "category": "whereabouts"})
+    assert page.status_code == 200
+    assert 'data-testid="current-level">見られない<' in page.text, "the cell's level now is shown"
+    assert '<option value="none" selected' in page.text, "the change starts from the current level"
+    fragment = admin.get(
+        "/admin/sharing-policy",
+        params={"role": "foster_parent", "category": "care_info"},
+        headers={"HX-Request": "true"},
+    )
+    assert "<html" not in fragment.text and 'id="cell-form"' in fragment.text
+    assert (
+        '<option value="manage" selected' in fragment.text or '<option value="add" selected' in fragment.text
+    )
+    refused = admin.form(
+        "/admin/sharing-policy",
+        {"role": "birth_parent", "category": "whereabouts", "level": "see", "reason": ""},
+    )
+    assert refused.status_code == 422
+    assert '<option value="see" selected' in refused.text, "the level chosen is kept after a refusal"
+    admin.form(
+        "/admin/sharing-policy",
+        {"role": "birth_parent", "category": "whereabouts", "level": "see", "reason": "家族再統合の方針"},
+    )
+    history = admin.get("/admin/sharing-policy").text
+    listed = history[history.index('data-testid="policy-history"') :]
+    assert "実親" in listed and "見られない → 見られる" in listed and "家族再統合の方針" in listed
+    assert "birth_parent/whereabouts" not in listed and "none →" not in listed, "labels, not keys"
 
 
 def _foster_consent(personas: Personas, child: uuid.UUID, caseworker: str, recipient: str) -> None:
