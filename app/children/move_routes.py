@@ -17,13 +17,14 @@ from app.authz.access import ChildAccess
 from app.authz.guards import ChildScope
 from app.authz.policy import Category
 from app.children import moves, pages, service
-from app.children.schemas import PlacementCreate, PlacementEnd, PlacementOut
+from app.children.schemas import MemberOut, PlacementCreate, PlacementEnd, PlacementOut
 from app.db import DbSession
 from app.errors import Conflict, Invalid
 from app.forms import problem_text
 from app.i18n import gettext
 from app.orgs.models import Organisation, OrgKind
 from app.people.models import Person
+from app.teams import service as team_service
 from app.web import flash, redirect, render
 
 Errors = dict[str, str]
@@ -198,3 +199,34 @@ def api_transfer(data: Transfer, access: ChildScope, db: DbSession) -> Response:
     """Transfer the case to another child guidance centre (the sending centre's staff leave the team)."""
     moves.transfer(db, access, data.centre_id, data.on, data.version)
     return Response(status_code=204)
+
+
+class MemberAdd(BaseModel):
+    person_id: uuid.UUID
+    role: str
+    start_date: dt.date = Field(default_factory=clock.today)
+
+
+class MemberEnd(BaseModel):
+    end_date: dt.date = Field(default_factory=clock.today)
+    version: int
+
+
+@api.post("/children/{child_id}/team", status_code=201, response_model=MemberOut, responses=NOT_FOUND)
+def api_add_member(data: MemberAdd, access: ChildScope, db: DbSession) -> MemberOut:
+    """Put a person on the child's team in a role (families usually join by invitation)."""
+    membership = team_service.add_member(db, access, data.person_id, data.role, data.start_date)
+    return _member(db, access, membership.id)
+
+
+@api.post("/children/{child_id}/team/{membership_id}/end", response_model=MemberOut, responses=NOT_FOUND)
+def api_end_member(membership_id: uuid.UUID, data: MemberEnd, access: ChildScope, db: DbSession) -> MemberOut:
+    """End a membership (never deleted): from end_date the person no longer sees the child."""
+    team_service.end_membership(db, access, membership_id, data.end_date, data.version)
+    return _member(db, access, membership_id)
+
+
+def _member(db: Session, access: ChildAccess, membership_id: uuid.UUID) -> MemberOut:
+    """The membership as the reader may see it (the same view as the team list)."""
+    members = team_service.team_members(db, access, include_former=True)
+    return next(m for m in members if m.membership_id == membership_id)

@@ -285,6 +285,17 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
             json={"end_date": "2020-01-01", "end_reason": "x", "version": 0},
         )
     ],
+    ("POST", "/api/v1/children/{child_id}/team"): [
+        Spec("child", ok=s(422), allowed=manages("basic_profile"), json={"person_id": RANDOM, "role": "x"})
+    ],
+    ("POST", "/api/v1/children/{child_id}/team/{membership_id}/end"): [
+        Spec(
+            "child",
+            ok=s(422),
+            allowed=manages("basic_profile"),
+            json={"end_date": "2020-01-01", "version": 0},
+        )
+    ],
     ("PUT", "/api/v1/children/{child_id}/lead"): [
         Spec("child", ok=s(422), allowed=manages("basic_profile"), json={"person_id": RANDOM, "version": 0})
     ],

@@ -179,3 +179,27 @@ def test_the_api_moves_a_case(fresh_app: Any, fresh_personas: Personas) -> None:
         .status_code
         == 404
     )
+
+
+def test_the_api_changes_the_team(fresh_app: Any, fresh_personas: Personas) -> None:
+    api = fresh_personas.api("caseworker1")
+    psychologist = str(demo_id("caseworker-chuo-former"))  # a former member, back
+    added = api.post(
+        f"/api/v1/children/{SAKURA}/team", json={"person_id": psychologist, "role": "caseworker"}
+    )
+    assert added.status_code == 201, added.text
+    member = added.json()
+    assert member["person_id"] == psychologist and member["role"] == "caseworker"
+    again = api.post(
+        f"/api/v1/children/{SAKURA}/team", json={"person_id": psychologist, "role": "caseworker"}
+    )
+    assert again.status_code == 422, "the same role twice is refused"
+    ended = api.post(
+        f"/api/v1/children/{SAKURA}/team/{member['membership_id']}/end",
+        json={"end_date": clock.today().isoformat(), "version": member["version"]},
+    )
+    assert ended.status_code == 200 and ended.json()["end_date"] == clock.today().isoformat()
+    refused = fresh_personas.api("foster1").post(
+        f"/api/v1/children/{SAKURA}/team", json={"person_id": psychologist, "role": "caseworker"}
+    )
+    assert refused.status_code == 404
