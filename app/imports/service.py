@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.authz.actor import Actor
 from app.authz.imports import caseload_centres
 from app.config import Settings
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.i18n import gettext
 from app.imports import storage
 from app.imports.apply import apply_plan
@@ -104,7 +105,17 @@ def confirm(db: Session, settings: Settings, actor: Actor, upload_id: str) -> Pr
     result = _plan(db, upload_record, centre)
     if result.plan.problems or result.found is None:
         return result
-    apply_plan(db, actor, result.plan, result.found)
+    try:
+        apply_plan(db, actor, result.plan, result.found)
+        db.flush()  # a unique case number taken meanwhile shows here, not as a failed commit (a 500)
+    except IntegrityError as race:
+        db.rollback()
+        raise Conflict(
+            gettext(
+                "Someone saved children of this centre meanwhile (this file, confirmed twice?). "
+                "Open the preview again: it shows what is there now."
+            )
+        ) from race
     return result
 
 

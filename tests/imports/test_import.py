@@ -332,3 +332,28 @@ def test_templates_have_japanese_headers_and_an_example(personas: Personas) -> N
     xlsx = client.get("/imports/template.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS and sheet["B2"].value == "R7-0001"
+
+
+def test_a_second_confirm_racing_the_first_is_a_clear_409_not_a_500(
+    fresh_app: Any, fresh_personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two confirms of one file at once: the second planned before the first saved. It must say so
+    (409, nothing half-saved), not fail on the unique case number with a 500."""
+    from app.imports import service
+
+    answer = upload(fresh_personas, "supervisor", to_csv(caseload(2)), centre_id=str(CHUO))
+    upload_id = answer.json()["id"]
+    plan_then = service._plan
+    stale: list[Any] = []
+
+    def plan_before_the_other_saved(db: Any, record: Any, centre: Any) -> Any:
+        if not stale:
+            stale.append(plan_then(db, record, centre))
+        return stale[0]
+
+    monkeypatch.setattr(service, "_plan", plan_before_the_other_saved)
+    api = fresh_personas.api("supervisor")
+    assert api.post(f"/api/v1/imports/{upload_id}/confirm").status_code == 200
+    raced = api.post(f"/api/v1/imports/{upload_id}/confirm")
+    assert raced.status_code == 409, raced.text
+    assert len(imported(fresh_app)) == 2, "the first confirm's children, once"
