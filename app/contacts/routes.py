@@ -294,17 +294,24 @@ def contact_status(
             status_code=403,
         )
     present = None if not carer_present else carer_present == "yes"
-    if status == ContactStatus.CANCELLED and confirm != "yes" and reason.strip() and contact.status in OPEN:
-        # Cancelling tells everyone taking part and cannot be undone: ask first, keeping the reason.
-        return render(
-            request,
-            "contacts/detail.html",
-            _detail_context(db, access, contact_id, confirm_cancel=True, reason=reason),
-        )
     try:
+        # The input is checked before the confirmation is asked for: a reason too long or a damaged
+        # version is said at once, not after "yes, cancel it".
         change = StatusChange.model_validate(
             {"version": version, "status": status, "reason": reason, "carer_present": present}
         )
+        if (
+            status == ContactStatus.CANCELLED
+            and confirm != "yes"
+            and reason.strip()
+            and contact.status in OPEN
+        ):
+            # Cancelling tells everyone taking part and cannot be undone: ask first, keeping the reason.
+            return render(
+                request,
+                "contacts/detail.html",
+                _detail_context(db, access, contact_id, confirm_cancel=True, reason=reason),
+            )
         service.set_status(db, access, request.app.state.settings, contact_id, change)
     except (ValidationError, Invalid, Conflict) as problem:
         message = problem_text(problem)
