@@ -7,6 +7,7 @@ answers come from real HTTP requests to the app. A route without a row here fail
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from app import clock
 from app.main import create_app
 from app.routing import api_routes
 from tests.authz.world import (
@@ -46,6 +48,8 @@ EVERYTHING = (
     frozenset({"BASIC", "SCHOOL", "FACADDR", "HHADDR", "HHPHONE", "FPCONTACT", "BPCONTACT"}) | ALL_ITEM_KINDS
 )
 RANDOM = str(uuid.UUID(int=7))
+# Before every placement and membership of the world: a start or end there is refused.
+LONG_AGO = (clock.today() - dt.timedelta(days=20 * 366)).isoformat()
 
 
 def manages(category: str) -> Allowed:
@@ -274,7 +278,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
             "child",
             ok=s(422),
             allowed=both(manages("basic_profile"), manages("whereabouts")),
-            json={"kind": "x", "start_date": "2020-01-01"},
+            json={"kind": "x", "start_date": LONG_AGO},
         )
     ],
     ("POST", "/api/v1/children/{child_id}/placements/{placement_id}/end"): [
@@ -282,7 +286,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
             "child",
             ok=s(422),
             allowed=manages("basic_profile"),
-            json={"end_date": "2020-01-01", "end_reason": "x", "version": 0},
+            json={"end_date": LONG_AGO, "end_reason": "x", "version": 0},
         )
     ],
     ("POST", "/api/v1/children/{child_id}/team"): [
@@ -293,7 +297,7 @@ ROUTES: dict[tuple[str, str], list[Spec]] = {
             "child",
             ok=s(422),
             allowed=manages("basic_profile"),
-            json={"end_date": "2020-01-01", "version": 0},
+            json={"end_date": LONG_AGO, "version": 0},
         )
     ],
     ("PUT", "/api/v1/children/{child_id}/lead"): [

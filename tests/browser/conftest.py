@@ -4,15 +4,13 @@ by uvicorn on a free localhost port. They skip, and say why, where Chromium is a
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
+
+from tests.liveserver import LiveServer
 
 CHROMIUM = Path(os.environ.get("QPI_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -25,36 +23,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 800}}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +45,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def live_server(fresh_app: FastAPI) -> Iterator[LiveServer]:
-    with LiveServer(fresh_app) as server:
+    with LiveServer(fresh_app, lifespan="auto") as server:
         yield server
 
 
